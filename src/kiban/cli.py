@@ -1,0 +1,108 @@
+"""The `kiban` command: demo, serve, worker, migrate, seed, and every Django command."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kiban.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def migrate() -> None:
+    """Create the var/ directory, compile translations and bring the database up to date."""
+    from django.conf import settings
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    from kiban.web.translations import compile_translations
+
+    compile_translations()
+    _manage("migrate", "--no-input", "-v", "0")
+
+
+def serve(port: int, workers: int = 2, threads: int = 8) -> subprocess.Popen:
+    """Start the web server (gunicorn) as a child process."""
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "kiban.wsgi:application",
+            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+            "--threads", str(threads), "--worker-class", "gthread",
+            "--access-logfile", "-", "--log-level", "warning",
+            "--timeout", "60",
+        ]
+    )
+
+
+def worker() -> subprocess.Popen:
+    """Start the background worker (Django tasks, database backend) as a child process."""
+    return subprocess.Popen([sys.executable, "-m", "kiban", "db_worker", "--interval", "0.5"])
+
+
+def _run_children(children: list[subprocess.Popen]) -> int:
+    def stop(*_):
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    finally:
+        stop()
+        for child in children:
+            child.wait(timeout=20)
+    return max((child.returncode or 0) for child in children)
+
+
+def demo(port: int) -> int:
+    """Migrate, load the demo data, start the platform and its worker, print the sign-ins."""
+    _django_setup()
+    migrate()
+    from kiban.web.demo import demo_banner, load_demo
+
+    load_demo()
+    children = [worker(), serve(port)]
+    time.sleep(1.5)
+    print(demo_banner(f"http://127.0.0.1:{port}"), flush=True)
+    return _run_children(children)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv else "help"
+    port = int(os.environ.get("PORT", "8000"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kiban.settings")
+    if command == "demo":
+        sys.exit(demo(port))
+    if command == "serve":
+        _django_setup()
+        sys.exit(_run_children([serve(port)]))
+    if command == "worker":
+        _django_setup()
+        sys.exit(_run_children([worker()]))
+    if command == "migrate":
+        _django_setup()
+        migrate()
+        return
+    if command == "help":
+        print(
+            "usage: kiban demo | serve | worker | migrate | seed [--residents N] "
+            "| <any Django management command>"
+        )
+        return
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kiban", *argv])

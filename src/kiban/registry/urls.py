@@ -1,0 +1,6 @@
+from django.urls import path
+
+from kiban.registry import views
+
+app_name = "registry"
+urlpatterns = [path("", views.my_data, name="my-data")]
