@@ -5,7 +5,7 @@ urlpatterns = [
     path("", include("kiban.web.urls")),
     path("accounts/", include("kiban.identity.urls")),
     path("my/data/", include("kiban.registry.urls")),
-    path("services/", include("kiban.procedures.urls")),
     path("", include("kiban.submissions.urls")),
+    path("staff/", include("kiban.submissions.staff_urls")),
     path("django-admin/", admin.site.urls),
 ]

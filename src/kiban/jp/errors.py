@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 #: English message templates by code; ``{name}`` is filled from ``params``.
 MESSAGES: Mapping[str, str] = {
-    "reading_not_kana": "The reading may contain only katakana, hiragana, ー and ・; found {chars}.",
+    "reading_not_kana": "A reading may hold only kana, ー, ・ and spaces; found {chars}.",
     "era_not_found": "{value} is before the Meiji era, the first era kiban knows.",
     "era_out_of_range": "{value} is outside the {era} era, which ran from {first} to {last}.",
     "date_invalid": "{value} is not a date in the calendar.",

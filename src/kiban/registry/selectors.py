@@ -1,0 +1,128 @@
+"""Reads of the base registry. Every read of facts passes through `facts_read`."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from kiban.registry.constants import AccessorKind, Outcome, Purpose
+from kiban.registry.models import AccessRecord, Attribute, Consent, Fact, Subject
+from kiban.registry.services import access_record
+
+
+@dataclass(frozen=True)
+class Accessor:
+    """Who reads: a procedure prefilling for its applicant, a staff member, a system, or the subject."""
+
+    kind: str
+    user: object = None
+    organisation: object = None
+    label: str = ""
+    procedure_code: str = ""
+    reference: str = ""
+    legal_basis: str = ""
+
+
+class AccessDenied(PermissionError):
+    def __init__(self, attribute_codes: Iterable[str], reason: str):
+        self.attribute_codes = sorted(attribute_codes)
+        self.reason = reason
+        super().__init__(f"{reason}: {', '.join(self.attribute_codes)}")
+
+
+def _consented_codes(subject: Subject, purpose: str, organisation) -> set[str]:
+    scope = Q(organisation=None) | Q(organisation=organisation) if organisation else Q(organisation=None)
+    consents = Consent.objects.filter(scope, subject=subject, purpose=purpose, withdrawn_at=None)
+    return set(consents.values_list("attributes__code", flat=True)) - {None}
+
+
+def _allowed(subject: Subject, codes: set[str], purpose: str, accessor: Accessor) -> tuple[set, str]:
+    """Return the codes this accessor may read for `purpose`, and the basis that allows them."""
+    if accessor.kind == AccessorKind.SELF:
+        return codes, "subject"
+    if accessor.kind == AccessorKind.PROCEDURE and purpose == Purpose.PREFILL:
+        return codes & _consented_codes(subject, purpose, accessor.organisation), "consent"
+    if accessor.legal_basis:
+        return codes, accessor.legal_basis
+    consented = codes & _consented_codes(subject, purpose, accessor.organisation)
+    return consented, "consent"
+
+
+def current_facts(subject: Subject, codes: Iterable[str], as_of: date | None = None) -> dict:
+    """Return {code: Fact} valid on `as_of` (today by default), the last recorded winning."""
+    as_of = as_of or timezone.localdate()
+    facts = (
+        Fact.objects.filter(subject=subject, attribute__code__in=list(codes), valid_from__lte=as_of)
+        .select_related("attribute", "source_organisation")
+        .order_by("-recorded_at", "-id")
+    )
+    result: dict[str, Fact] = {}
+    for fact in facts:
+        if fact.valid_to is not None and fact.valid_to <= as_of:
+            continue
+        result.setdefault(fact.attribute.code, fact)
+    return result
+
+
+def facts_read(
+    *,
+    subject: Subject,
+    attribute_codes: Iterable[str],
+    purpose: str,
+    accessor: Accessor,
+    as_of: date | None = None,
+    strict: bool = False,
+) -> dict[str, Fact]:
+    """Read the current facts of `subject`, checking purpose and basis, and log the read.
+
+    Prefill reads return only consented attributes. With `strict`, any attribute that is not
+    allowed refuses the whole read (logged as refused) by raising `AccessDenied`.
+    """
+    codes = set(attribute_codes)
+    allowed, basis = _allowed(subject, codes, purpose, accessor)
+    if strict and allowed != codes:
+        access_record(
+            subject=subject, attribute_codes=codes - allowed, accessor=accessor, purpose=purpose,
+            basis="", outcome=Outcome.DENIED,
+        )
+        raise AccessDenied(codes - allowed, "no_consent_or_legal_basis")
+    facts = current_facts(subject, allowed, as_of) if allowed else {}
+    if facts:
+        access_record(
+            subject=subject, attribute_codes=facts.keys(), accessor=accessor, purpose=purpose,
+            basis=basis,
+        )
+    return facts
+
+
+def fact_history(*, subject: Subject) -> QuerySet[Fact]:
+    """Return every fact of the subject (for the subject themself), newest first."""
+    return (
+        Fact.objects.filter(subject=subject)
+        .select_related("attribute", "source_organisation")
+        .order_by("attribute__code", "-recorded_at", "-id")
+    )
+
+
+def consents_of(*, subject: Subject) -> QuerySet[Consent]:
+    return Consent.objects.filter(subject=subject).prefetch_related(
+        Prefetch("attributes", queryset=Attribute.objects.order_by("code"))
+    )
+
+
+def access_log_of(*, subject: Subject, limit: int = 200) -> QuerySet[AccessRecord]:
+    return (
+        AccessRecord.objects.filter(subject=subject)
+        .select_related("accessor_organisation", "accessor_user")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+def attribute_catalogue() -> QuerySet[Attribute]:
+    return Attribute.objects.order_by("code")
+
+
+def subject_of_user(user) -> Subject | None:
+    return Subject.objects.filter(user=user).first()

@@ -1,0 +1,234 @@
+"""Writes of the resident flow: start a draft with prefill, save steps, submit with save-back."""
+
+import hashlib
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from kiban.audit.services import audit_record
+from kiban.jp.check_character import reference_with_check
+from kiban.procedures import forms as procedure_forms
+from kiban.procedures.field_types import field_types
+from kiban.registry import selectors as registry_selectors
+from kiban.registry import services as registry_services
+from kiban.registry.constants import AccessorKind, Method, Purpose, SourceKind
+from kiban.submissions.constants import MessageKind, Status
+from kiban.submissions.models import (
+    Attachment,
+    Message,
+    ReferenceCounter,
+    StatusChange,
+    Submission,
+)
+
+log = logging.getLogger("kiban.submissions")
+
+
+class SubmissionError(Exception):
+    """A submission cannot move on; `code` says why (for a message next to the right thing)."""
+
+    def __init__(self, code: str, detail: Any = None):
+        self.code = code
+        self.detail = detail
+        super().__init__(code)
+
+
+def all_fields(definition: dict) -> list[dict]:
+    return [field for step in definition.get("steps", []) for field in step.get("fields", [])]
+
+
+def prefill_codes(definition: dict) -> dict[str, dict]:
+    """Return {field id: field} of the fields that prefill from a registry attribute."""
+    return {f["id"]: f for f in all_fields(definition) if f.get("prefill")}
+
+
+def _title(definition: dict) -> str:
+    return procedure_forms.text(definition.get("title"), "ja")
+
+
+@transaction.atomic
+def draft_start(*, version, definition: dict, applicant) -> Submission:
+    """Start a draft and prefill it from the registry, with each value's source and date."""
+    subject = registry_selectors.subject_of_user(applicant)
+    procedure = version.procedure
+    submission = Submission.objects.create(
+        version=version, organisation_id=procedure.organisation_id, applicant=applicant,
+        subject=subject,
+    )
+    fields = prefill_codes(definition)
+    accessor = registry_selectors.Accessor(
+        kind=AccessorKind.PROCEDURE, organisation=procedure.organisation,
+        label=_title(definition), procedure_code=procedure.code,
+    )
+    facts = registry_selectors.facts_read(
+        subject=subject, attribute_codes={f["prefill"] for f in fields.values()},
+        purpose=Purpose.PREFILL, accessor=accessor,
+    )
+    answers, provenance = {}, {}
+    for field_id, field in fields.items():
+        fact = facts.get(field["prefill"])
+        if fact is None:
+            continue
+        answers[field_id] = field_types.get(field["type"]).from_fact(field, fact.value)
+        provenance[field_id] = {
+            "fact": fact.pk,
+            "attribute": field["prefill"],
+            "source": _source_label(fact),
+            "source_kind": fact.source_kind,
+            "recorded_at": timezone.localtime(fact.recorded_at).date().isoformat(),
+            "method": fact.method,
+        }
+    submission.answers, submission.prefill = answers, provenance
+    submission.save(update_fields=["answers", "prefill"])
+    audit_record(action="submission.start", actor=applicant, target=submission,
+                 data={"procedure": procedure.code, "prefilled": sorted(provenance)})
+    return submission
+
+
+def _source_label(fact) -> str:
+    if fact.source_organisation is not None:
+        return fact.source_organisation.name_ja
+    return fact.source_label or fact.get_source_kind_display()
+
+
+def _store_uploads(submission: Submission, values: dict) -> dict:
+    """Replace pending uploads in `values` by stored attachments."""
+    stored = {}
+    for field_id, value in values.items():
+        upload = getattr(value, "uploaded_file", None)
+        if upload is None:
+            stored[field_id] = value
+            continue
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        attachment = Attachment.objects.create(
+            submission=submission, field_id=field_id, file=upload, filename=upload.name[:255],
+            content_type=getattr(upload, "content_type", "") or "application/octet-stream",
+            size=upload.size, sha256=digest.hexdigest(),
+        )
+        stored[field_id] = {"attachment": attachment.pk, "filename": attachment.filename,
+                            "size": attachment.size}
+    return stored
+
+
+@transaction.atomic
+def draft_save_step(*, submission: Submission, step_index: int, values: dict, next_step: int) -> Submission:
+    """Save one step's answers into the draft and move its bookmark to `next_step`."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.status != Status.DRAFT:
+        raise SubmissionError("not_a_draft")
+    locked.answers = {**locked.answers, **_store_uploads(locked, values)}
+    locked.step = max(locked.step, next_step)
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["answers", "step", "updated_at"])
+    return locked
+
+
+def _next_reference(now) -> str:
+    counter, _ = ReferenceCounter.objects.get_or_create(year=now.year)
+    ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    number = ReferenceCounter.objects.get(pk=counter.pk).last
+    return reference_with_check(f"{now.year}{number:07d}")
+
+
+def _save_back(submission: Submission, definition: dict, field_ids: list[str], actor) -> list[str]:
+    """Record chosen answers as the resident's own declared facts; return the attribute codes."""
+    fields = {f["id"]: f for f in all_fields(definition)}
+    codes = []
+    for field_id in field_ids:
+        field = fields.get(field_id)
+        value = submission.answers.get(field_id)
+        if not field or not field.get("save_back") or not field.get("prefill") or value in (None, ""):
+            continue
+        kind = field_types.get(field["type"])
+        fact_value = kind.to_fact(field, value)
+        previous = submission.prefill.get(field_id)
+        if previous and _same_as_prefilled(previous, fact_value):
+            continue
+        registry_services.fact_record(
+            subject=submission.subject, attribute_code=field["prefill"], value=fact_value,
+            source_kind=SourceKind.SELF, method=Method.DECLARED,
+            source_label=f"{_title(definition)}（{submission.reference}）",
+            source_reference=submission.reference, match_key=kind.match_key(value),
+            recorded_by=actor,
+        )
+        codes.append(field["prefill"])
+    return codes
+
+
+def _same_as_prefilled(previous: dict, fact_value) -> bool:
+    from kiban.registry.models import Fact
+
+    fact = Fact.objects.filter(pk=previous.get("fact")).only("value").first()
+    return fact is not None and fact.value == fact_value
+
+
+@transaction.atomic
+def submission_submit(
+    *, submission: Submission, definition: dict, save_back: list[str], consent: bool, actor
+) -> Submission:
+    """Submit a complete draft: reference number, status, save-back with consent, events."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.status != Status.DRAFT:
+        raise SubmissionError("not_a_draft")
+    missing = procedure_forms.incomplete_steps(definition, locked.answers)
+    if missing:
+        raise SubmissionError("incomplete", missing)
+    if save_back and not consent:
+        raise SubmissionError("consent_required")
+    now = timezone.now()
+    locked.reference = _next_reference(timezone.localtime(now))
+    locked.status = Status.RECEIVED
+    locked.submitted_at = locked.updated_at = now
+    locked.save_back = sorted(save_back)
+    locked.save(update_fields=["reference", "status", "submitted_at", "updated_at", "save_back"])
+    StatusChange.objects.create(
+        submission=locked, from_status=Status.DRAFT, to_status=Status.RECEIVED, by=actor,
+        by_label=str(actor),
+    )
+    codes = _save_back(locked, definition, save_back, actor) if consent else []
+    if codes:
+        registry_services.consent_give(
+            subject=locked.subject, purpose=Purpose.PREFILL, attribute_codes=codes, actor=actor
+        )
+    audit_record(action="submission.submit", actor=actor, organisation=locked.organisation,
+                 target=locked, data={"reference": locked.reference, "saved_back": codes})
+    from kiban.submissions.tasks import submission_receipt_email
+
+    transaction.on_commit(lambda: submission_receipt_email.enqueue(submission_id=locked.pk))
+    return locked
+
+
+@transaction.atomic
+def correction_reply(*, submission: Submission, body: str, actor) -> Message:
+    """The applicant answers a correction request; the case goes back into review."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.status != Status.NEEDS_CORRECTION:
+        raise SubmissionError("no_correction_requested")
+    message = Message.objects.create(
+        submission=locked, kind=MessageKind.RESIDENT_REPLY, author=actor, author_label=str(actor),
+        body=body,
+    )
+    StatusChange.objects.create(
+        submission=locked, from_status=locked.status, to_status=Status.IN_REVIEW, by=actor,
+        by_label=str(actor), note=body[:200],
+    )
+    locked.status = Status.IN_REVIEW
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["status", "updated_at"])
+    audit_record(action="submission.reply", actor=actor, target=locked)
+    return message
+
+
+@transaction.atomic
+def draft_discard(*, submission: Submission, actor) -> None:
+    if submission.status != Status.DRAFT:
+        raise SubmissionError("not_a_draft")
+    audit_record(action="submission.discard", actor=actor, target=submission)
+    submission.attachments.all().delete()
+    submission.delete()
