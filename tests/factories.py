@@ -92,3 +92,99 @@ class ConsentFactory(factory.django.DjangoModelFactory):
 
     subject = factory.SubFactory(SubjectFactory)
     purpose = "prefill"
+
+
+# --- procedures and submissions (added with the staff inbox) ---------------------------
+
+def _procedure_definition(code: str) -> dict:
+    return {
+        "code": code,
+        "title": {"ja": "児童手当の申請", "en": "Child allowance application"},
+        "legal_basis": "児童手当法第7条",
+        "steps": [{
+            "id": "s1",
+            "title": {"ja": "連絡先", "en": "Contact"},
+            "fields": [{
+                "id": "phone", "type": "phone", "label": {"ja": "電話番号", "en": "Phone"},
+                "required": True, "prefill": "person.phone", "save_back": True,
+            }],
+        }],
+    }
+
+
+def _content_hash(definition: dict) -> str:
+    from kiban.procedures.services import canonical_hash
+
+    return canonical_hash(definition)
+
+
+class ProcedureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "procedures.Procedure"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"procedure-{n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class ProcedureVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "procedures.ProcedureVersion"
+
+    procedure = factory.SubFactory(ProcedureFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    status = "published"
+    definition = factory.LazyAttribute(lambda o: _procedure_definition(o.procedure.code))
+    content_hash = factory.LazyAttribute(lambda o: _content_hash(o.definition))
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """A submitted case (status received) of a resident, owned by the procedure's bureau."""
+
+    class Meta:
+        model = "submissions.Submission"
+
+    version = factory.SubFactory(ProcedureVersionFactory)
+    organisation = factory.LazyAttribute(lambda o: o.version.procedure.organisation)
+    applicant = factory.SubFactory(ResidentFactory)
+    subject = factory.LazyAttribute(lambda o: o.applicant.subject)
+    status = "received"
+    reference = factory.Sequence(lambda n: f"2026{n:07d}-X")
+    answers = factory.LazyFunction(lambda: {"phone": "0312345678"})
+    prefill = factory.LazyFunction(
+        lambda: {"phone": {"source": "児童手当の申請", "recorded_at": "2026-04-01",
+                           "attribute": "person.phone"}}
+    )
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class StatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "submissions.StatusChange"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    from_status = "draft"
+    to_status = "received"
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "submissions.Message"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    kind = "comment"
+    body = "確認します。"
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "submissions.Attachment"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    field_id = "proof"
+    file = factory.django.FileField(filename="proof.pdf", data=b"%PDF-1.4 test")
+    filename = "proof.pdf"
+    content_type = "application/pdf"
+    size = 13
+    sha256 = "0" * 64

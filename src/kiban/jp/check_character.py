@@ -10,10 +10,13 @@ mod N misses one transposition pair, so it was not chosen.) The check character 
 from the same alphabet, unlike MOD 37-2, which needs an extra symbol.
 
 Hyphens only group the characters for reading and do not take part in the check. Input is
-read leniently: either width, any case, and O, I, L, S, U read as 0, 1, 1, 5, V.
+read leniently: either width, any case, spaces for hyphens, and O, I, L, S, U read as 0, 1,
+1, 5, V.
 """
 
 from __future__ import annotations
+
+import re
 
 from kiban.jp.errors import JpValueError
 from kiban.jp.width import fold_width
@@ -25,12 +28,7 @@ SEPARATOR = "-"
 
 _VALUES = {ch: value for value, ch in enumerate(ALPHABET)}
 _MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1", "S": "5", "U": "V"})
-
-
-def _compact(text: str) -> str:
-    """Return the characters of ``text`` that take part in the check, read leniently."""
-    folded = fold_width(text).strip().upper().translate(_MISREAD)
-    return "".join(ch for ch in folded if ch not in " -")
+_HYPHEN_RUN = re.compile(r"-{2,}")
 
 
 def _weighted_sum(chars: str, first_position: int) -> int:
@@ -62,13 +60,15 @@ def reference_with_check(body: str) -> str:
 def normalise_reference(ref: str) -> str:
     """Return reference ``ref`` in its canonical form, or raise.
 
-    Read ``ref`` leniently (either width, any case, misread letters) and return it in
-    capitals with its hyphens where they were. Raise JpValueError ``reference_format`` if it
-    holds characters outside the alphabet and ``reference_check`` if the check fails.
+    Read ``ref`` leniently (either width, any case, misread letters, spaces for hyphens)
+    and return it in capitals with its hyphens where they were. Raise JpValueError
+    ``reference_format`` if it holds characters outside the alphabet and ``reference_check``
+    if the check fails.
     """
-    folded = fold_width(ref).strip().upper().translate(_MISREAD)
-    chars = _compact(ref)
-    if len(chars) < 2 or any(ch not in _VALUES for ch in chars) or " " in folded:
+    folded = "-".join(fold_width(ref).upper().translate(_MISREAD).split())
+    folded = _HYPHEN_RUN.sub(SEPARATOR, folded).strip(SEPARATOR)
+    chars = folded.replace(SEPARATOR, "")
+    if len(chars) < 2 or any(ch not in _VALUES for ch in chars):
         raise JpValueError("reference_format", value=ref)
     if _weighted_sum(chars, 0) != 0:
         raise JpValueError("reference_check", value=folded)

@@ -1,7 +1,7 @@
 """Search keys for personal names (氏名).
 
 **A stored name is never normalised.** Even NFC rewrites CJK compatibility ideographs
-(神 U+FA19 becomes 神 U+795E), and residents' names use characters such as 髙, 﨑 and 𠮷
+(U+FA19 becomes U+795E, both read 神), and residents' names use characters such as 髙, 﨑 and 𠮷
 that must round-trip exactly through the database, the API, CSV export and PDF. The
 functions here derive keys from a copy, for searching and matching only; never store a key
 in place of the name, and never show it.
@@ -43,12 +43,26 @@ _VARIANTS = str.maketrans(
 )
 
 
+_MAX_PASSES = 4
+
+
+def _key_pass(s: str) -> str:
+    key = unicodedata.normalize("NFKC", s).translate(_VARIANTS)
+    return "".join(to_katakana(key).casefold().split())
+
+
 def name_search_key(s: str) -> str:
     """Return a key for searching by name or reading; never store it as the name.
 
     Apply NFKC and casefold to a copy, fold common variant kanji (髙 → 高, 﨑 → 崎),
     convert kana to full-width katakana (so やまだ finds ヤマダ) and remove all spaces.
     """
-    key = unicodedata.normalize("NFKC", s).translate(_VARIANTS)
-    key = to_katakana(key).casefold()
-    return "".join(key.split())
+    key = _key_pass(s)
+    # A pass can leave text that the next pass changes again (casefolding un-normalises,
+    # NFKC turns ゛ into a space and a combining mark): repeat until nothing changes.
+    for _ in range(_MAX_PASSES):
+        again = _key_pass(key)
+        if again == key:
+            break
+        key = again
+    return key

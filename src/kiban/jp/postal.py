@@ -34,7 +34,8 @@ class PostalArea:
     """A town area (町域) that a postal code covers.
 
     ``town`` is empty when the code covers a whole city or its remaining areas.
-    ``office_name`` is set for codes assigned to one large office (事業所), such as 東京都庁.
+    ``office_name`` is set for codes assigned to one large office (事業所), such as 東京都庁;
+    Japan Post gives no readings for some of those, so the ``*_kana`` fields may be empty.
     """
 
     postal_code: str

@@ -64,6 +64,8 @@ class RenderState(Protocol):
 
     raw: Mapping[str, str]
     language: str
+    #: The answers saved so far (for what cannot be re-posted, such as files).
+    answers: Mapping[str, Any]
 
     def render(self, field: dict, name: str, key: str) -> str:
         """Render ``field`` with input prefix ``name``; ``key`` finds its error message."""
@@ -161,9 +163,9 @@ class FieldType:
         """Return what the type's template needs beyond the common field context."""
         return {"input": part(name, self.suffixes[0], state.raw)}
 
-    def input_names(self, field: dict, name: str) -> list[str]:
-        """Return the full names of the inputs the page renders for ``field``."""
-        return [name + suffix for suffix in self.suffixes]
+    def focus_id(self, field: dict, name: str) -> str:
+        """Return the id of the input an error summary links to (the first one)."""
+        return name + self.suffixes[0]
 
 
 class FieldTypeRegistry:

@@ -144,8 +144,12 @@ class NumberField(FieldType):
     def context(self, field, name, state):
         places = _options(field).get("decimal_places", 0)
         unit = text(_options(field).get("unit"), state.language)
-        return {"input": part(name, "", state.raw), "unit": unit,
-                "inputmode": "decimal" if places else "numeric"}
+        return {
+            "input": part(name, "", state.raw),
+            "unit": unit,
+            "described_extra": [f"{name}--unit"] if unit else [],
+            "inputmode": "decimal" if places else "numeric",
+        }
 
     def check_options(self, field):
         options = _options(field)
@@ -181,6 +185,9 @@ class YesNoField(FieldType):
 
     def required_message(self, field):
         return _("Select %(label)s.") % {"label": field_label(field)}
+
+    def focus_id(self, field, name):
+        return f"{name}-yes"
 
     def context(self, field, name, state: RenderState):
         current = state.raw.get(name, "")
