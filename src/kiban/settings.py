@@ -207,3 +207,6 @@ LOGGING = {
 # Lockout is per account on purpose (a resident's account is locked whatever address the attempts
 # come from), which axes.W006 warns about for a different threat model.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# The benchmark's floor view (kiban.web.bench, docs/performance.md); never on in production.
+KIBAN_BENCH = env_bool("KIBAN_BENCH", False)

@@ -3,7 +3,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.datastructures import MultiValueDict
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kiban.procedures.field_types import FieldError, PendingUpload, RowErrors, field_types
 from tests.procedures.builders import field, form_data
@@ -15,7 +16,9 @@ BANK = field("bank", "bank_account")
 
 def parse(definition: dict, values: dict, files=None):
     kind = field_types[definition["type"]]
-    return kind.parse(definition, form_data(values), files or MultiValueDict(), f"f-{definition['id']}")
+    return kind.parse(
+        definition, form_data(values), files or MultiValueDict(), f"f-{definition['id']}"
+    )
 
 
 def name_data(family, given, family_reading="ヤマダ", given_reading="タロウ") -> dict:
@@ -27,7 +30,7 @@ def name_data(family, given, family_reading="ヤマダ", given_reading="タロ�
     }
 
 
-@pytest.mark.parametrize("family", ["𠮷田", "髙橋", "山﨑", "\uFA19田"])
+@pytest.mark.parametrize("family", ["𠮷田", "髙橋", "山﨑", "\ufa19田"])
 def test_name_is_stored_exactly_as_typed(family):
     value = parse(NAME, name_data(family, "太郎")).value
 
@@ -50,7 +53,7 @@ def test_name_refuses_readings_in_kanji_and_missing_family_name():
     assert caught.value.code == "name_family_missing"
 
 
-@given(st.text(alphabet="𠮷髙﨑\uFA19\uFA10神塚山田川", min_size=1, max_size=8))
+@given(st.text(alphabet="𠮷髙﨑\ufa19\ufa10神塚山田川", min_size=1, max_size=8))
 def test_name_round_trips_through_raw_inputs(family):
     value = parse(NAME, name_data(family, "花子")).value
     raw = field_types["name"].raw_from_value(NAME, value)
@@ -62,17 +65,25 @@ def test_name_round_trips_through_raw_inputs(family):
 def test_name_match_key_folds_variants_but_value_does_not():
     kind = field_types["name"]
 
-    assert kind.match_key({"family": "髙橋", "given": "一"}) == kind.match_key({"family": "高橋", "given": "一"})
+    assert kind.match_key({"family": "髙橋", "given": "一"}) == kind.match_key(
+        {"family": "高橋", "given": "一"}
+    )
 
 
 def address_data(code, area="", street="2-8-1", building="", lookup=False) -> dict:
-    data = {"f-address-postal_code": code, "f-address-area": area, "f-address-street": street,
-            "f-address-building": building}
+    data = {
+        "f-address-postal_code": code,
+        "f-address-area": area,
+        "f-address-street": street,
+        "f-address-building": building,
+    }
     return {**data, "f-address-lookup": "1"} if lookup else data
 
 
 def test_address_from_a_code_with_one_town():
-    value = parse(ADDRESS, address_data("１６０－００２３", street="２－８－１", building="都庁第一本庁舎")).value
+    value = parse(
+        ADDRESS, address_data("１６０－００２３", street="２－８－１", building="都庁第一本庁舎")
+    ).value
 
     assert value["postal_code"] == "1600023"
     assert (value["prefecture"], value["city"], value["town"]) == ("東京都", "新宿区", "西新宿")
@@ -99,7 +110,10 @@ def test_address_lookup_button_checks_only_the_code():
     kind = field_types["postal_address"]
 
     assert parse(ADDRESS, address_data("028-7302", street="", lookup=True)).value is None
-    assert kind.action(ADDRESS, form_data(address_data("0287302", lookup=True)), "f-address") == "f-address-lookup"
+    assert (
+        kind.action(ADDRESS, form_data(address_data("0287302", lookup=True)), "f-address")
+        == "f-address-lookup"
+    )
     with pytest.raises(FieldError) as caught:
         parse(ADDRESS, address_data("000-0000", lookup=True))
     assert caught.value.code == "postal_code_unknown"
@@ -124,8 +138,13 @@ def test_address_raw_from_value_re_selects_the_town():
 
 
 def bank_data(**overrides) -> dict:
-    data = {"bank_code": "０００１", "branch_code": "123", "account_type": "ordinary",
-            "account_number": "１２３４５", "holder": "やまだ ﾀﾛｳ"}
+    data = {
+        "bank_code": "０００１",
+        "branch_code": "123",
+        "account_type": "ordinary",
+        "account_number": "１２３４５",
+        "holder": "やまだ ﾀﾛｳ",
+    }
     data.update(overrides)
     return {f"f-bank-{key}": value for key, value in data.items()}
 
@@ -133,8 +152,13 @@ def bank_data(**overrides) -> dict:
 def test_bank_account_accepts_full_width_and_pads_the_number():
     value = parse(BANK, bank_data()).value
 
-    assert value == {"bank_code": "0001", "branch_code": "123", "account_type": "ordinary",
-                     "account_number": "0012345", "holder": "ヤマダ タロウ"}
+    assert value == {
+        "bank_code": "0001",
+        "branch_code": "123",
+        "account_type": "ordinary",
+        "account_number": "0012345",
+        "holder": "ヤマダ タロウ",
+    }
 
 
 @pytest.mark.parametrize(
@@ -173,7 +197,9 @@ def test_file_judges_by_content_not_by_name():
         parse(field("doc", "file"), {}, upload(b"MZ\x90\x00 not a pdf"))
     assert caught.value.code == "file_type"
     with pytest.raises(FieldError):
-        parse(field("doc", "file", options={"allowed_types": ["pdf"]}), {}, upload(PNG, "photo.png"))
+        parse(
+            field("doc", "file", options={"allowed_types": ["pdf"]}), {}, upload(PNG, "photo.png")
+        )
 
 
 def test_file_refuses_files_over_the_limit(settings):
@@ -194,7 +220,9 @@ def test_file_keeps_the_stored_file_unless_cleared():
 
 
 CHILDREN = field(
-    "children", "group", options={"min_items": 1, "max_items": 3},
+    "children",
+    "group",
+    options={"min_items": 1, "max_items": 3},
     fields=[field("name", "text", required=True), field("age", "number")],
 )
 
@@ -225,12 +253,16 @@ def test_group_add_keeps_typed_rows_and_appends_one():
 
     assert kind.action(CHILDREN, data, "f-children") == "f-children-add"
     assert kind.raw_from_data(CHILDREN, data, "f-children") == {
-        "f-children-count": "2", "f-children-0-name": "はな", "f-children-0-age": "3",
+        "f-children-count": "2",
+        "f-children-0-name": "はな",
+        "f-children-0-age": "3",
     }
 
 
 def test_group_remove_shifts_later_rows_up():
-    data = form_data(rows(("はな", "3"), ("じろう", "5"), ("さぶろう", "7"), **{"f-children-remove-1": "1"}))
+    data = form_data(
+        rows(("はな", "3"), ("じろう", "5"), ("さぶろう", "7"), **{"f-children-remove-1": "1"})
+    )
     kind = field_types["group"]
 
     raw = kind.raw_from_data(CHILDREN, data, "f-children")
@@ -238,21 +270,27 @@ def test_group_remove_shifts_later_rows_up():
     assert raw["f-children-count"] == "2"
     assert (raw["f-children-0-name"], raw["f-children-1-name"]) == ("はな", "さぶろう")
     assert kind.parse(CHILDREN, data, None, "f-children").value == [
-        {"name": "はな", "age": 3}, {"name": "さぶろう", "age": 7},
+        {"name": "はな", "age": 3},
+        {"name": "さぶろう", "age": 7},
     ]
 
 
 def test_group_cannot_grow_past_max_items():
     data = form_data(rows(("a", ""), ("b", ""), ("c", ""), **{"f-children-add": "1"}))
 
-    assert field_types["group"].raw_from_data(CHILDREN, data, "f-children")["f-children-count"] == "3"
+    assert (
+        field_types["group"].raw_from_data(CHILDREN, data, "f-children")["f-children-count"] == "3"
+    )
 
 
 def test_group_round_trips_through_raw_inputs():
     value = [{"name": "はな", "age": 3}, {"name": "𠮷太郎", "age": None}]
     raw = field_types["group"].raw_from_value(CHILDREN, value)
 
-    assert parse(CHILDREN, {f"f-children{suffix}": text for suffix, text in raw.items()}).value == value
+    assert (
+        parse(CHILDREN, {f"f-children{suffix}": text for suffix, text in raw.items()}).value
+        == value
+    )
 
 
 def test_group_display_lists_rows():

@@ -1,7 +1,8 @@
 """Single-input field types: good input, bad input, full-width input, display."""
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kiban.procedures.field_types import FieldError, ParsedValue, field_types
 from kiban.registry.constants import ValueType
@@ -29,14 +30,18 @@ def test_every_type_has_a_template_and_known_value_type():
 
 @pytest.mark.parametrize("type_name", field_types.names())
 def test_empty_input_is_no_value(type_name):
-    definition = field("x", type_name, options={"choices": [{"value": "a", "label": {"ja": "a", "en": "a"}}]},
-                       fields=[field("y", "text")])
+    definition = field(
+        "x",
+        type_name,
+        options={"choices": [{"value": "a", "label": {"ja": "a", "en": "a"}}]},
+        fields=[field("y", "text")],
+    )
 
     assert field_types[type_name].parse(definition, form_data({}), {}, "f-x").value is None
 
 
 def test_text_keeps_characters_exactly_and_strips_ends():
-    assert parse("text", "\u3000神奈川\uFA19 ").value == "神奈川\uFA19"
+    assert parse("text", "\u3000神奈川\ufa19 ").value == "神奈川\ufa19"
 
 
 def test_text_refuses_too_long_and_null_characters():
@@ -103,7 +108,9 @@ def test_phone_accepts_hyphens_spaces_and_full_width(typed):
 def test_phone_refuses_too_few_digits_and_shows_hyphens():
     assert parse_error("phone", "1234") == "phone_invalid"
     assert field_types["phone"].display(field("x", "phone"), "09012345678", "ja") == "090-1234-5678"
-    assert field_types["phone"].raw_from_value(field("x", "phone"), "0312345678") == {"": "03-1234-5678"}
+    assert field_types["phone"].raw_from_value(field("x", "phone"), "0312345678") == {
+        "": "03-1234-5678"
+    }
 
 
 @pytest.mark.parametrize(
@@ -143,7 +150,10 @@ def test_date_range_options():
 def test_date_display_shows_both_calendars_in_japanese():
     definition = field("x", "date")
 
-    assert field_types["date"].display(definition, "2019-05-01", "ja") == "2019年5月1日（令和元年5月1日）"
+    assert (
+        field_types["date"].display(definition, "2019-05-01", "ja")
+        == "2019年5月1日（令和元年5月1日）"
+    )
     assert field_types["date"].display(definition, "2019-05-01", "en") == "1 May 2019"
 
 
@@ -165,7 +175,12 @@ def test_multi_choice_keeps_definition_order():
     assert parse("multi_choice", ["b", "a"], CHOICES).value == ["a", "b"]
     assert parse_error("multi_choice", ["a", "z"], CHOICES) == "choice_unknown"
     assert parse_error("multi_choice", ["a", "b"], {**CHOICES, "max_items": 1}) == "choice_too_many"
-    assert field_types["multi_choice"].display(field("x", "multi_choice", options=CHOICES), ["a", "b"], "en") == "A, B"
+    assert (
+        field_types["multi_choice"].display(
+            field("x", "multi_choice", options=CHOICES), ["a", "b"], "en"
+        )
+        == "A, B"
+    )
 
 
 def test_yes_no():
@@ -195,4 +210,14 @@ def test_number_round_trips_through_its_display_form(number):
     definition = field("x", "number")
     shown = field_types["number"].display(definition, number, "ja")
 
-    assert field_types["number"].parse(definition, form_data({"f-x": shown}), None, "f-x").value == number
+    assert (
+        field_types["number"].parse(definition, form_data({"f-x": shown}), None, "f-x").value
+        == number
+    )
+
+
+def test_facts_become_field_values():
+    assert field_types["phone"].from_fact(field("x", "phone"), "03-1234-5678") == "0312345678"
+    assert field_types["date"].from_fact(field("x", "date"), "1975-04-01") == "1975-04-01"
+    assert field_types["date"].from_fact(field("x", "date"), "not a date") is None
+    assert field_types["number"].from_fact(field("x", "number"), "4") == 4

@@ -8,10 +8,13 @@ from kiban.procedures import forms
 from tests.procedures.builders import field, form_data, one_step
 
 APPLICANT = {
-    "f-name-family": "髙橋", "f-name-given": "𠮷子",
-    "f-name-family_reading": "たかはし", "f-name-given_reading": "よしこ",
+    "f-name-family": "髙橋",
+    "f-name-given": "𠮷子",
+    "f-name-family_reading": "たかはし",
+    "f-name-given_reading": "よしこ",
     "f-birth_date": "昭和50年4月1日",
-    "f-address-postal_code": "160-0023", "f-address-street": "2-8-1",
+    "f-address-postal_code": "160-0023",
+    "f-address-street": "2-8-1",
     "f-phone": "０３－５３２１－１１１１",
     "f-has_children": "yes",
 }
@@ -37,7 +40,10 @@ def test_step_fields_follow_show_if():
         field("detail", "text", show_if={"==": [{"var": "kind"}, "other"]}),
     )
 
-    assert [f["id"] for f in forms.step_fields(definition, 0, {"kind": "other"})] == ["kind", "detail"]
+    assert [f["id"] for f in forms.step_fields(definition, 0, {"kind": "other"})] == [
+        "kind",
+        "detail",
+    ]
     assert [f["id"] for f in forms.step_fields(definition, 0, {})] == ["kind"]
 
 
@@ -63,9 +69,16 @@ def test_parse_step_reports_required_fields_and_keeps_raw(example_definition, no
 
 
 def test_required_if_reads_answers_of_the_same_step(example_definition, no_files):
-    data = form_data({"f-bank_account-bank_code": "0001", "f-bank_account-branch_code": "001",
-                      "f-bank_account-account_type": "ordinary", "f-bank_account-account_number": "1",
-                      "f-bank_account-holder": "ヤマダ", "f-employment": "employee"})
+    data = form_data(
+        {
+            "f-bank_account-bank_code": "0001",
+            "f-bank_account-branch_code": "001",
+            "f-bank_account-account_type": "ordinary",
+            "f-bank_account-account_number": "1",
+            "f-bank_account-holder": "ヤマダ",
+            "f-employment": "employee",
+        }
+    )
 
     result = forms.parse_step(example_definition, 2, data, no_files, {})
 
@@ -117,8 +130,14 @@ def test_lookup_of_an_unknown_code_reports_only_that(example_definition, no_file
 
 
 def test_group_add_re_renders_one_more_row(example_definition, no_files):
-    data = form_data({"f-children-count": "1", "f-children-0-name-family": "髙橋",
-                      "f-children-add": "1", "f-income": ""})
+    data = form_data(
+        {
+            "f-children-count": "1",
+            "f-children-0-name-family": "髙橋",
+            "f-children-add": "1",
+            "f-income": "",
+        }
+    )
     answers = {"has_children": True}
 
     result = forms.parse_step(example_definition, 1, data, no_files, answers)
@@ -130,14 +149,26 @@ def test_group_add_re_renders_one_more_row(example_definition, no_files):
 
 
 def test_group_row_errors_are_keyed_by_row(example_definition, no_files):
-    data = form_data({"f-children-count": "1", "f-children-0-name-family": "髙橋",
-                      "f-children-0-birth_date": "R2.2.30", "f-income": "0"})
+    data = form_data(
+        {
+            "f-children-count": "1",
+            "f-children-0-name-family": "髙橋",
+            "f-children-0-birth_date": "R2.2.30",
+            "f-income": "0",
+        }
+    )
 
     result = forms.parse_step(example_definition, 1, data, no_files, {"has_children": True})
-    html = forms.render_step(example_definition, 1, {"has_children": True}, "en",
-                             raw=result.raw, errors=result.errors)
+    html = forms.render_step(
+        example_definition, 1, {"has_children": True}, "en", raw=result.raw, errors=result.errors
+    )
 
-    assert {"children", "children.0.name", "children.0.birth_date", "children.0.relationship"} <= set(result.errors)
+    assert {
+        "children",
+        "children.0.name",
+        "children.0.birth_date",
+        "children.0.relationship",
+    } <= set(result.errors)
     assert 'id="f-children-0-birth_date--error"' in html
 
 
@@ -145,22 +176,30 @@ def test_render_links_labels_hints_errors_and_prefill(example_definition):
     prefill = {"phone": {"source": "東京都", "recorded_at": "2024-04-01", "method": "verified"}}
     errors = {"birth_date": "Enter a date"}
 
-    html = forms.render_step(example_definition, 0, {"phone": "0353211111"}, "en",
-                             errors=errors, prefill=prefill)
+    html = forms.render_step(
+        example_definition, 0, {"phone": "0353211111"}, "en", errors=errors, prefill=prefill
+    )
 
     assert '<label for="f-phone">' in html
     assert 'aria-describedby="f-phone--hint f-phone--prefill"' in html
     assert "Prefilled from 東京都 (1 April 2024)" in html
     assert 'value="03-5321-1111"' in html
-    assert re.search(r'id="f-birth_date"[^>]*aria-describedby="f-birth_date--hint f-birth_date--error"'
-                     r'[^>]*aria-invalid="true"', html)
+    assert re.search(
+        r'id="f-birth_date"[^>]*aria-describedby="f-birth_date--hint f-birth_date--error"'
+        r'[^>]*aria-invalid="true"',
+        html,
+    )
     assert 'autocomplete="bday"' in html and 'autocomplete="tel"' in html
+    assert 'Phone number<span class="tag-required">' in html
+    assert 'E-mail address<span class="tag-optional">' in html
 
 
 def test_render_gives_every_input_a_label(example_definition):
     html = forms.render_step(example_definition, 2, {"employment": "employee"}, "ja")
 
-    inputs = re.findall(r'<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\bid="([^"]+)"', html)
+    inputs = re.findall(
+        r'<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\bid="([^"]+)"', html
+    )
     assert inputs
     for input_id in inputs:
         assert f'<label for="{input_id}">' in html
@@ -176,15 +215,25 @@ def test_render_escapes_labels_and_values():
 
 
 def test_render_shows_the_towns_of_a_postal_code(example_definition):
-    html = forms.render_step(example_definition, 0, {}, "ja", raw={"f-address-postal_code": "0287302"})
+    html = forms.render_step(
+        example_definition, 0, {}, "ja", raw={"f-address-postal_code": "0287302"}
+    )
 
     assert html.count('name="f-address-area"') == 3
     assert "岩手県八幡平市松川温泉" in html
 
 
 def test_display_answers_covers_visible_steps(example_definition):
-    answers = {"name": {"family": "髙橋", "given": "𠮷子", "family_reading": "タカハシ",
-                        "given_reading": "ヨシコ"}, "has_children": False, "my_number": "123456789018"}
+    answers = {
+        "name": {
+            "family": "髙橋",
+            "given": "𠮷子",
+            "family_reading": "タカハシ",
+            "given_reading": "ヨシコ",
+        },
+        "has_children": False,
+        "my_number": "123456789018",
+    }
 
     sections = forms.display_answers(example_definition, answers, "ja")
 
@@ -202,6 +251,8 @@ def test_incomplete_steps_and_prune_answers(example_definition):
 
 
 def test_error_items_link_to_the_first_input(example_definition):
-    items = forms.error_items(example_definition, 0, {"has_children": "Select", "name": "Enter"}, "en")
+    items = forms.error_items(
+        example_definition, 0, {"has_children": "Select", "name": "Enter"}, "en"
+    )
 
     assert [item["id"] for item in items] == ["f-has_children-yes", "f-name-family"]

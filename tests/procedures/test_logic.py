@@ -1,7 +1,8 @@
 """The JSON Logic subset: examples, refusals and properties."""
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kiban.procedures.logic import (
     MAX_DEPTH,
@@ -16,7 +17,7 @@ from kiban.procedures.logic import (
 scalars = st.one_of(
     st.none(),
     st.booleans(),
-    st.integers(min_value=-10**6, max_value=10**6),
+    st.integers(min_value=-(10**6), max_value=10**6),
     st.text(max_size=8),
 )
 field_ids = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)

@@ -20,32 +20,47 @@ pytestmark = pytest.mark.django_db
 
 def draft(definition: dict) -> ProcedureVersion:
     procedure = ProcedureFactory(code=definition["code"])
-    return ProcedureVersionFactory(procedure=procedure, number=1, status=VersionStatus.DRAFT,
-                                   definition=definition, content_hash="", published_at=None)
+    return ProcedureVersionFactory(
+        procedure=procedure,
+        number=1,
+        status=VersionStatus.DRAFT,
+        definition=definition,
+        content_hash="",
+        published_at=None,
+    )
 
 
 def test_canonical_hash_ignores_key_order_but_not_characters():
-    assert services.canonical_hash({"a": 1, "b": "神"}) == services.canonical_hash({"b": "神", "a": 1})
-    assert services.canonical_hash({"b": "\uFA19"}) != services.canonical_hash({"b": "\u795E"})
+    assert services.canonical_hash({"a": 1, "b": "神"}) == services.canonical_hash(
+        {"b": "神", "a": 1}
+    )
+    assert services.canonical_hash({"b": "\ufa19"}) != services.canonical_hash({"b": "\u795e"})
     assert services.canonical_json({"b": "神", "a": [1, 2]}) == '{"a":[1,2],"b":"神"}'
 
 
 def test_procedure_create_makes_draft_one(example_definition):
     organisation, staff = OrganisationFactory(), StaffFactory()
 
-    procedure = services.procedure_create(code="childcare-allowance", organisation=organisation,
-                                          definition=example_definition, actor=staff)
+    procedure = services.procedure_create(
+        code="childcare-allowance",
+        organisation=organisation,
+        definition=example_definition,
+        actor=staff,
+    )
 
     version = procedure.versions.get()
     assert (version.number, version.status, version.created_by) == (1, VersionStatus.DRAFT, staff)
-    assert AuditRecord.objects.filter(action="procedure.create", target_id=str(procedure.pk)).exists()
+    assert AuditRecord.objects.filter(
+        action="procedure.create", target_id=str(procedure.pk)
+    ).exists()
 
 
 def test_version_publish_stores_the_hash(example_definition, attribute_codes):
     version = draft(example_definition)
 
-    published = services.version_publish(version=version, actor=StaffFactory(),
-                                         attribute_codes=attribute_codes)
+    published = services.version_publish(
+        version=version, actor=StaffFactory(), attribute_codes=attribute_codes
+    )
 
     published.refresh_from_db()
     assert published.status == VersionStatus.PUBLISHED
@@ -74,7 +89,9 @@ def test_version_publish_refuses_an_invalid_definition(example_definition, attri
     assert version.status == VersionStatus.DRAFT
 
 
-def test_version_publish_refuses_a_definition_of_another_procedure(example_definition, attribute_codes):
+def test_version_publish_refuses_a_definition_of_another_procedure(
+    example_definition, attribute_codes
+):
     version = draft(example_definition)
     version.procedure.code = "other"
     version.procedure.save()
@@ -86,8 +103,9 @@ def test_version_publish_refuses_a_definition_of_another_procedure(example_defin
 
 
 def test_published_versions_never_change(example_definition, attribute_codes):
-    version = services.version_publish(version=draft(example_definition), actor=None,
-                                       attribute_codes=attribute_codes)
+    version = services.version_publish(
+        version=draft(example_definition), actor=None, attribute_codes=attribute_codes
+    )
 
     with pytest.raises(services.VersionNotEditable):
         services.version_publish(version=version, actor=None, attribute_codes=attribute_codes)
@@ -98,8 +116,9 @@ def test_published_versions_never_change(example_definition, attribute_codes):
 def test_version_create_numbers_after_the_last(example_definition):
     version = draft(example_definition)
 
-    second = services.version_create(procedure=version.procedure, definition=example_definition,
-                                     actor=None)
+    second = services.version_create(
+        procedure=version.procedure, definition=example_definition, actor=None
+    )
 
     assert (second.number, second.status) == (2, VersionStatus.DRAFT)
 
@@ -130,8 +149,9 @@ def test_published_procedures_takes_one_query(django_assert_num_queries):
 
 
 def test_version_checked_returns_the_published_definition(example_definition, attribute_codes):
-    version = services.version_publish(version=draft(example_definition), actor=None,
-                                       attribute_codes=attribute_codes)
+    version = services.version_publish(
+        version=draft(example_definition), actor=None, attribute_codes=attribute_codes
+    )
 
     reloaded = ProcedureVersion.objects.get(pk=version.pk)
 
@@ -139,8 +159,9 @@ def test_version_checked_returns_the_published_definition(example_definition, at
 
 
 def test_version_checked_detects_a_changed_definition(example_definition, attribute_codes):
-    version = services.version_publish(version=draft(example_definition), actor=None,
-                                       attribute_codes=attribute_codes)
+    version = services.version_publish(
+        version=draft(example_definition), actor=None, attribute_codes=attribute_codes
+    )
     changed = {**example_definition, "legal_basis": "なし"}
     ProcedureVersion.objects.filter(pk=version.pk).update(definition=changed)
 

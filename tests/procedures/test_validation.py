@@ -12,7 +12,10 @@ from tests.procedures.builders import field, one_step
 
 def codes(definition, attribute_codes) -> dict[str, str]:
     """Return {code: path} of the findings."""
-    return {f.code: f.path for f in forms.validate_definition(definition, attribute_codes=attribute_codes)}
+    return {
+        f.code: f.path
+        for f in forms.validate_definition(definition, attribute_codes=attribute_codes)
+    }
 
 
 def test_the_example_definition_is_valid(example_definition, attribute_codes):
@@ -101,7 +104,9 @@ def test_conditions_must_read_known_and_earlier_fields(attribute_codes):
 def test_step_conditions_read_earlier_steps_only(example_definition, attribute_codes):
     example_definition["steps"][1]["show_if"] = {"==": [{"var": "employment"}, "employee"]}
 
-    assert codes(example_definition, attribute_codes)["condition_later_field"] == "$.steps[1].show_if"
+    assert (
+        codes(example_definition, attribute_codes)["condition_later_field"] == "$.steps[1].show_if"
+    )
 
 
 def test_circular_conditions(attribute_codes):
@@ -111,8 +116,11 @@ def test_circular_conditions(attribute_codes):
         field("c", "text", required_if={"var": "c"}),
     )
 
-    findings = [f for f in forms.validate_definition(definition, attribute_codes=attribute_codes)
-                if f.code == "condition_circular"]
+    findings = [
+        f
+        for f in forms.validate_definition(definition, attribute_codes=attribute_codes)
+        if f.code == "condition_circular"
+    ]
 
     assert {f.path for f in findings} == {"$.steps[0].fields[0]", "$.steps[0].fields[2]"}
 
@@ -128,13 +136,21 @@ def test_prefill_attribute_must_exist_and_fit_the_type(attribute_codes):
     found = codes(definition, attribute_codes)
 
     assert found["prefill_unknown_attribute"] == "$.steps[0].fields[0].prefill"
-    assert found["prefill_incompatible"] in {"$.steps[0].fields[1].prefill", "$.steps[0].fields[2].prefill"}
+    assert found["prefill_incompatible"] in {
+        "$.steps[0].fields[1].prefill",
+        "$.steps[0].fields[2].prefill",
+    }
     assert found["save_back_without_prefill"] == "$.steps[0].fields[3].save_back"
 
 
 def test_my_number_needs_a_legal_basis(attribute_codes):
-    assert "my_number_without_legal_basis" in codes(one_step(field("m", "my_number")), attribute_codes)
-    assert codes(one_step(field("m", "my_number"), legal_basis="児童手当法第7条"), attribute_codes) == {}
+    assert "my_number_without_legal_basis" in codes(
+        one_step(field("m", "my_number")), attribute_codes
+    )
+    assert (
+        codes(one_step(field("m", "my_number"), legal_basis="児童手当法第7条"), attribute_codes)
+        == {}
+    )
 
 
 def test_too_many_fields_in_a_step(attribute_codes):
@@ -156,9 +172,13 @@ def test_too_many_fields_in_total(attribute_codes):
 
 @pytest.mark.parametrize("where", ["label", "help"])
 def test_script_in_texts_is_flagged(where, attribute_codes):
-    definition = one_step(field("x", "text", **{where: {"ja": "<SCRIPT>alert(1)</SCRIPT>", "en": "x"}}))
+    definition = one_step(
+        field("x", "text", **{where: {"ja": "<SCRIPT>alert(1)</SCRIPT>", "en": "x"}})
+    )
 
-    assert codes(definition, attribute_codes)["script_in_text"] == f"$.steps[0].fields[0].{where}.ja"
+    assert (
+        codes(definition, attribute_codes)["script_in_text"] == f"$.steps[0].fields[0].{where}.ja"
+    )
 
 
 def test_the_schema_file_is_valid_json_schema():

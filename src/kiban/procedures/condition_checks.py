@@ -45,13 +45,23 @@ def _reference_findings(
         if field_id == own:
             continue  # Reported as a cycle.
         if field_id not in steps:
-            findings.append((path, "condition_unknown_field",
-                             _("The condition reads %(id)s, which is not a field of this procedure.")
-                             % {"id": field_id}))
+            findings.append(
+                (
+                    path,
+                    "condition_unknown_field",
+                    _("The condition reads %(id)s, which is not a field of this procedure.")
+                    % {"id": field_id},
+                )
+            )
         elif steps[field_id] > step or (kind == "show_if" and steps[field_id] == step):
-            findings.append((path, "condition_later_field",
-                             _("The condition reads %(id)s, which is not answered before it is needed.")
-                             % {"id": field_id}))
+            findings.append(
+                (
+                    path,
+                    "condition_later_field",
+                    _("The condition reads %(id)s, which is not answered before it is needed.")
+                    % {"id": field_id},
+                )
+            )
     return findings
 
 
@@ -74,7 +84,7 @@ def _cycles(graph: Mapping[str, set[str]]) -> list[list[str]]:
 
     def visit(node: str, trail: list[str]) -> None:
         if node in trail:
-            cycles.append(trail[trail.index(node):])
+            cycles.append(trail[trail.index(node) :])
             return
         if node in done:
             return
@@ -103,13 +113,23 @@ def condition_findings(definition: Mapping[str, Any]) -> list[Finding]:
         try:
             used = referenced_fields(rule)
         except LogicError as error:
-            found.append((path, "condition_invalid", _("The condition is not valid: %(error)s")
-                          % {"error": error}))
+            found.append(
+                (
+                    path,
+                    "condition_invalid",
+                    _("The condition is not valid: %(error)s") % {"error": error},
+                )
+            )
             continue
         found += _reference_findings(path, kind, step, own, used, steps)
     paths = _field_paths(definition)
     for cycle in _cycles(_dependencies(definition)):
-        found.append((paths.get(cycle[0], "$.steps"), "condition_circular",
-                      _("These fields depend on each other in a circle: %(ids)s.")
-                      % {"ids": " → ".join([*cycle, cycle[0]])}))
+        found.append(
+            (
+                paths.get(cycle[0], "$.steps"),
+                "condition_circular",
+                _("These fields depend on each other in a circle: %(ids)s.")
+                % {"ids": " → ".join([*cycle, cycle[0]])},
+            )
+        )
     return [Finding(path, code, message) for path, code, message in found]

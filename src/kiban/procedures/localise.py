@@ -13,8 +13,18 @@ from datetime import date
 FALLBACK_LANGUAGE = "ja"
 # Spelled out rather than taken from strftime, whose month names follow the process locale.
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 

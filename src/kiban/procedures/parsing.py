@@ -8,7 +8,8 @@ reported as tampered rather than silently ignored.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from kiban.procedures.conditions import is_empty, is_required, step_fields
@@ -46,7 +47,9 @@ def _belongs(key: str, prefixes: Iterable[str]) -> bool:
     return any(key == prefix or key.startswith(prefix + "-") for prefix in prefixes)
 
 
-def is_tampered(fields: list[dict], data: Mapping[str, Any], files: Mapping[str, Any] | None) -> bool:
+def is_tampered(
+    fields: list[dict], data: Mapping[str, Any], files: Mapping[str, Any] | None
+) -> bool:
     """Return whether ``data`` or ``files`` hold field inputs that ``fields`` do not own."""
     prefixes = [input_name(field["id"]) for field in fields]
     keys = [*data.keys(), *(files.keys() if files is not None else [])]
@@ -61,7 +64,9 @@ def _parse_field(result: StepResult, field: dict, data, files, answers) -> None:
         parsed = kind.parse(field, data, files, name)
     except RowErrors as error:
         result.errors[field_id] = error.message
-        result.errors.update({f"{field_id}.{key}": text for key, text in error.details.items()})
+        result.errors.update(
+            {f"{field_id}.{key}": message for key, message in error.details.items()}
+        )
         return
     except FieldError as error:
         result.errors[field_id] = error.message
@@ -118,7 +123,8 @@ def parse_step(
         _check_required(result, fields, answers)
     else:
         result.errors = {
-            key: text for key, text in result.errors.items()
+            key: message
+            for key, message in result.errors.items()
             if key == acting or key.startswith(acting + ".")
         }
     return result

@@ -15,7 +15,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _, override
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from kiban.procedures.conditions import is_required, step_fields
 from kiban.procedures.field_types import field_types

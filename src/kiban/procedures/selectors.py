@@ -21,7 +21,9 @@ def published_procedures(language: str | None = None) -> list[ProcedureVersion]:
     Sorted by title in ``language`` when given, else by procedure code. One query.
     """
     latest = (
-        ProcedureVersion.objects.filter(procedure=OuterRef("procedure"), status=VersionStatus.PUBLISHED)
+        ProcedureVersion.objects.filter(
+            procedure=OuterRef("procedure"), status=VersionStatus.PUBLISHED
+        )
         .order_by("-number")
         .values("pk")[:1]
     )
@@ -54,7 +56,10 @@ def version_checked(version: ProcedureVersion) -> dict:
     that has no hash) raises TamperedVersion and records a security event. Drafts are
     returned as they are.
     """
-    if version.status in (VersionStatus.DRAFT, VersionStatus.IN_REVIEW) and not version.content_hash:
+    if (
+        version.status in (VersionStatus.DRAFT, VersionStatus.IN_REVIEW)
+        and not version.content_hash
+    ):
         return version.definition
     actual = canonical_hash(version.definition)
     if not version.content_hash or actual != version.content_hash:

@@ -65,8 +65,13 @@ def procedure_create(*, code: str, organisation, definition: dict, actor) -> Pro
     ProcedureVersion.objects.create(
         procedure=procedure, number=1, definition=definition, created_by=_user(actor)
     )
-    audit_record(action="procedure.create", actor=actor, organisation=organisation,
-                 target=procedure, data={"code": code, "version": 1})
+    audit_record(
+        action="procedure.create",
+        actor=actor,
+        organisation=organisation,
+        target=procedure,
+        data={"code": code, "version": 1},
+    )
     return procedure
 
 
@@ -78,33 +83,50 @@ def version_create(*, procedure: Procedure, definition: dict, actor) -> Procedur
     version = ProcedureVersion.objects.create(
         procedure=procedure, number=last + 1, definition=definition, created_by=_user(actor)
     )
-    audit_record(action="procedure.version_create", actor=actor,
-                 organisation=procedure.organisation, target=version,
-                 data={"code": procedure.code, "version": version.number})
+    audit_record(
+        action="procedure.version_create",
+        actor=actor,
+        organisation=procedure.organisation,
+        target=version,
+        data={"code": procedure.code, "version": version.number},
+    )
     return version
 
 
 @transaction.atomic
 def version_update(*, version: ProcedureVersion, definition: dict, actor) -> ProcedureVersion:
     """Replace the definition of a draft (or in-review) version."""
-    locked = ProcedureVersion.objects.select_for_update().select_related("procedure").get(pk=version.pk)
+    locked = (
+        ProcedureVersion.objects.select_for_update().select_related("procedure").get(pk=version.pk)
+    )
     if locked.status not in EDITABLE:
         raise VersionNotEditable(_("A published version cannot be changed; create a new version."))
     locked.definition = definition
     locked.save(update_fields=["definition"])
-    audit_record(action="procedure.version_update", actor=actor,
-                 organisation=locked.procedure.organisation, target=locked,
-                 data={"code": locked.procedure.code, "version": locked.number})
+    audit_record(
+        action="procedure.version_update",
+        actor=actor,
+        organisation=locked.procedure.organisation,
+        target=locked,
+        data={"code": locked.procedure.code, "version": locked.number},
+    )
     return locked
 
 
-def _publish_findings(version: ProcedureVersion, attribute_codes: Mapping[str, str]) -> list[Finding]:
+def _publish_findings(
+    version: ProcedureVersion, attribute_codes: Mapping[str, str]
+) -> list[Finding]:
     findings = validate_definition(version.definition, attribute_codes=attribute_codes)
     code = version.definition.get("code") if isinstance(version.definition, dict) else None
     if code is not None and code != version.procedure.code:
-        findings.append(Finding("$.code", "code_mismatch",
-                                _("The definition's code %(code)s is not the procedure's code %(expected)s.")
-                                % {"code": code, "expected": version.procedure.code}))
+        findings.append(
+            Finding(
+                "$.code",
+                "code_mismatch",
+                _("The definition's code %(code)s is not the procedure's code %(expected)s.")
+                % {"code": code, "expected": version.procedure.code},
+            )
+        )
     return findings
 
 
@@ -116,7 +138,9 @@ def version_publish(
 
     ``attribute_codes`` (code → value type) defaults to the registry's attribute catalogue.
     """
-    locked = ProcedureVersion.objects.select_for_update().select_related("procedure").get(pk=version.pk)
+    locked = (
+        ProcedureVersion.objects.select_for_update().select_related("procedure").get(pk=version.pk)
+    )
     if locked.status not in EDITABLE:
         raise VersionNotEditable(_("This version is published already."))
     codes = attribute_codes if attribute_codes is not None else attribute_value_types()
@@ -127,8 +151,15 @@ def version_publish(
     locked.content_hash = canonical_hash(locked.definition)
     locked.published_at = timezone.now()
     locked.save(update_fields=["status", "content_hash", "published_at"])
-    audit_record(action="procedure.version_publish", actor=actor,
-                 organisation=locked.procedure.organisation, target=locked,
-                 data={"code": locked.procedure.code, "version": locked.number,
-                       "content_hash": locked.content_hash})
+    audit_record(
+        action="procedure.version_publish",
+        actor=actor,
+        organisation=locked.procedure.organisation,
+        target=locked,
+        data={
+            "code": locked.procedure.code,
+            "version": locked.number,
+            "content_hash": locked.content_hash,
+        },
+    )
     return locked

@@ -92,15 +92,25 @@ def _duplicate_ids(definition: Mapping[str, Any]) -> list[Finding]:
     for index, step in enumerate(definition.get("steps", [])):
         seen_key = ("step", step["id"])
         if seen_key in seen:
-            findings.append(Finding(f"$.steps[{index}].id", "duplicate_id",
-                                    _("The step id %(id)s is used twice.") % {"id": step["id"]}))
+            findings.append(
+                Finding(
+                    f"$.steps[{index}].id",
+                    "duplicate_id",
+                    _("The step id %(id)s is used twice.") % {"id": step["id"]},
+                )
+            )
         seen.setdefault(seen_key, "")
     for place in fields_at(definition):
         scope = place.group["id"] if place.group else ""
         key = (f"field:{scope}", place.field["id"])
         if key in seen:
-            findings.append(Finding(f"{place.path}.id", "duplicate_id",
-                                    _("The field id %(id)s is used twice.") % {"id": place.field["id"]}))
+            findings.append(
+                Finding(
+                    f"{place.path}.id",
+                    "duplicate_id",
+                    _("The field id %(id)s is used twice.") % {"id": place.field["id"]},
+                )
+            )
         seen.setdefault(key, place.path)
     return findings
 
@@ -109,13 +119,21 @@ def _type_findings(place: FieldAt) -> list[Finding]:
     field, path = place.field, place.path
     kind = field_types.get(field["type"])
     if kind is None:
-        return [Finding(f"{path}.type", "field_type_unknown",
-                        _("There is no field type %(type)s.") % {"type": field["type"]})]
+        return [
+            Finding(
+                f"{path}.type",
+                "field_type_unknown",
+                _("There is no field type %(type)s.") % {"type": field["type"]},
+            )
+        ]
     findings = [
         Finding(f"{path}.options{error.json_path[1:]}", "options_invalid", error.message)
         for error in _options_validator(kind.options_schema).iter_errors(field.get("options", {}))
     ]
-    findings += [Finding(f"{path}.{where}", code, message) for where, code, message in kind.check_options(field)]
+    findings += [
+        Finding(f"{path}.{where}", code, message)
+        for where, code, message in kind.check_options(field)
+    ]
     return findings + _structure_findings(place)
 
 
@@ -126,16 +144,27 @@ def _structure_findings(place: FieldAt) -> list[Finding]:
     if field["type"] == "group" and not field.get("fields"):
         findings.append(Finding(path, "group_without_fields", _("A group needs subfields.")))
     if field["type"] != "group" and field.get("fields"):
-        findings.append(Finding(f"{path}.fields", "fields_not_allowed",
-                                _("Only a group may have subfields.")))
+        findings.append(
+            Finding(f"{path}.fields", "fields_not_allowed", _("Only a group may have subfields."))
+        )
     if place.group is not None:
         if not kind.allowed_in_group:
-            findings.append(Finding(f"{path}.type", "type_not_allowed_in_group",
-                                    _("A %(type)s field cannot be inside a group.") % {"type": field["type"]}))
+            findings.append(
+                Finding(
+                    f"{path}.type",
+                    "type_not_allowed_in_group",
+                    _("A %(type)s field cannot be inside a group.") % {"type": field["type"]},
+                )
+            )
         for key in ("show_if", "required_if", "prefill", "save_back"):
             if key in field:
-                findings.append(Finding(f"{path}.{key}", "subfield_option_unsupported",
-                                        _("Subfields of a group cannot use %(key)s.") % {"key": key}))
+                findings.append(
+                    Finding(
+                        f"{path}.{key}",
+                        "subfield_option_unsupported",
+                        _("Subfields of a group cannot use %(key)s.") % {"key": key},
+                    )
+                )
     return findings
 
 
@@ -144,26 +173,46 @@ def _prefill_findings(place: FieldAt, attribute_codes: Mapping[str, str]) -> lis
     code = field.get("prefill")
     if not code:
         if field.get("save_back"):
-            return [Finding(f"{path}.save_back", "save_back_without_prefill",
-                            _("save_back needs a prefill attribute to save to."))]
+            return [
+                Finding(
+                    f"{path}.save_back",
+                    "save_back_without_prefill",
+                    _("save_back needs a prefill attribute to save to."),
+                )
+            ]
         return []
     kind = field_types.get(field["type"])
     if code not in attribute_codes:
-        return [Finding(f"{path}.prefill", "prefill_unknown_attribute",
-                        _("There is no registry attribute %(code)s.") % {"code": code})]
+        return [
+            Finding(
+                f"{path}.prefill",
+                "prefill_unknown_attribute",
+                _("There is no registry attribute %(code)s.") % {"code": code},
+            )
+        ]
     if kind is None:
         return []
     if kind.value_type is None or attribute_codes[code] != kind.value_type:
-        return [Finding(f"{path}.prefill", "prefill_incompatible",
-                        _("A %(type)s field cannot hold %(code)s, whose values are of type %(value_type)s.")
-                        % {"type": field["type"], "code": code, "value_type": attribute_codes[code]})]
+        return [
+            Finding(
+                f"{path}.prefill",
+                "prefill_incompatible",
+                _("A %(type)s field cannot hold %(code)s, whose values are of type %(value_type)s.")
+                % {"type": field["type"], "code": code, "value_type": attribute_codes[code]},
+            )
+        ]
     return []
 
 
 def _legal_findings(definition: Mapping[str, Any], place: FieldAt) -> list[Finding]:
     if place.field["type"] == "my_number" and not (definition.get("legal_basis") or "").strip():
-        return [Finding(f"{place.path}.type", "my_number_without_legal_basis",
-                        _("A procedure may ask for My Number only when it states its legal basis."))]
+        return [
+            Finding(
+                f"{place.path}.type",
+                "my_number_without_legal_basis",
+                _("A procedure may ask for My Number only when it states its legal basis."),
+            )
+        ]
     return []
 
 
@@ -174,13 +223,23 @@ def _limit_findings(definition: Mapping[str, Any]) -> list[Finding]:
         count = sum(1 + len(field.get("fields") or []) for field in step.get("fields", []))
         total += count
         if count > MAX_FIELDS_PER_STEP:
-            findings.append(Finding(f"$.steps[{index}].fields", "too_many_fields_in_step",
-                                    _("A step may have at most %(max)s fields; this one has %(count)s.")
-                                    % {"max": MAX_FIELDS_PER_STEP, "count": count}))
+            findings.append(
+                Finding(
+                    f"$.steps[{index}].fields",
+                    "too_many_fields_in_step",
+                    _("A step may have at most %(max)s fields; this one has %(count)s.")
+                    % {"max": MAX_FIELDS_PER_STEP, "count": count},
+                )
+            )
     if total > MAX_FIELDS_TOTAL:
-        findings.append(Finding("$.steps", "too_many_fields",
-                                _("A procedure may have at most %(max)s fields; this one has %(count)s.")
-                                % {"max": MAX_FIELDS_TOTAL, "count": total}))
+        findings.append(
+            Finding(
+                "$.steps",
+                "too_many_fields",
+                _("A procedure may have at most %(max)s fields; this one has %(count)s.")
+                % {"max": MAX_FIELDS_TOTAL, "count": total},
+            )
+        )
     return findings
 
 
@@ -189,7 +248,9 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
         yield path, value
     elif isinstance(value, Mapping):
         for key, item in value.items():
-            yield from _strings(item, f"{path}.{key}" if str(key).isidentifier() else f"{path}['{key}']")
+            yield from _strings(
+                item, f"{path}.{key}" if str(key).isidentifier() else f"{path}['{key}']"
+            )
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _strings(item, f"{path}[{index}]")
@@ -204,9 +265,7 @@ def script_findings(definition: Any) -> list[Finding]:
     ]
 
 
-def validate_definition(
-    definition: Any, *, attribute_codes: Mapping[str, str]
-) -> list[Finding]:
+def validate_definition(definition: Any, *, attribute_codes: Mapping[str, str]) -> list[Finding]:
     """Return every problem of ``definition``; an empty list means it can be published.
 
     ``attribute_codes`` maps registry attribute codes to their value types. Format problems

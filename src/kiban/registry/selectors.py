@@ -126,3 +126,12 @@ def attribute_catalogue() -> QuerySet[Attribute]:
 
 def subject_of_user(user) -> Subject | None:
     return Subject.objects.filter(user=user).first()
+
+
+def applying_subject(*, user, business: bool = False) -> Subject | None:
+    """Return whom an application is about: a business the user represents, or the user."""
+    if business:
+        represented = Subject.objects.filter(kind="business", representatives=user).first()
+        if represented is not None:
+            return represented
+    return subject_of_user(user)

@@ -29,17 +29,8 @@ def previous_step(definition: dict, index: int, answers: dict) -> int | None:
 
 
 def error_summary(definition: dict, index: int, errors: dict, language: str) -> list[dict]:
-    """Return [{"anchor", "label", "message"}] in the order the fields appear."""
-    summary = []
-    for field in definition["steps"][index].get("fields", []):
-        for field_id, message in errors.items():
-            if field_id == field["id"] or field_id.startswith(f"{field['id']}-"):
-                summary.append({
-                    "anchor": procedure_forms.input_id(field_id),
-                    "label": procedure_forms.text(field.get("label"), language),
-                    "message": message,
-                })
-    return summary
+    """Return [{"id", "label", "message"}] for the summary that links to each field."""
+    return procedure_forms.error_items(definition, index, errors, language)
 
 
 def save_back_choices(definition: dict, submission, language: str) -> list[dict]:

@@ -52,7 +52,10 @@ def _title(definition: dict) -> str:
 @transaction.atomic
 def draft_start(*, version, definition: dict, applicant) -> Submission:
     """Start a draft and prefill it from the registry, with each value's source and date."""
-    subject = registry_selectors.subject_of_user(applicant)
+    subject = registry_selectors.applying_subject(
+        user=applicant,
+        business=any(f["prefill"].startswith("business.") for f in prefill_codes(definition).values()),
+    )
     procedure = version.procedure
     submission = Submission.objects.create(
         version=version, organisation_id=procedure.organisation_id, applicant=applicant,

@@ -107,7 +107,7 @@ def step(request: HttpRequest, public_id, index: int) -> HttpResponse:
             submission = services.draft_save_step(
                 submission=submission, step_index=index, values=valid, next_step=submission.step
             )
-            raw, errors, warnings = result.raw, ({} if result.action else result.errors), result.warnings
+            raw, errors, warnings = result.raw, result.errors, result.warnings
         else:
             target = next_step(definition, index, answers)
             submission = services.draft_save_step(

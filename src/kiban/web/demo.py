@@ -317,6 +317,21 @@ def demo_totp_code() -> str:
     return f"{totp(bytes.fromhex(DEMO_TOTP_KEY)):06d}"
 
 
+def _procedure_lines(url: str) -> list[str]:
+    from django.urls import NoReverseMatch, reverse
+
+    definitions = demo_procedure_definitions()
+    lines = []
+    for code, owner in PROCEDURE_OWNERS.items():
+        try:
+            link = url + reverse("submissions:procedure", args=[code])
+        except NoReverseMatch:
+            link = code
+        owner_name = next(ja for c, _, ja, *_ in ORGANISATIONS if c == owner)
+        lines.append(f"  {definitions[code]['title']['ja']}（{owner_name}） {link}")
+    return lines
+
+
 def demo_banner(url: str) -> str:
     """Return the text `make demo` prints: where to go, how to sign in, the second factor."""
     accounts = demo_accounts()
@@ -336,7 +351,12 @@ def demo_banner(url: str) -> str:
         "or print the current code with:  kiban totp <email>",
         f"Current code: {demo_totp_code()} (a new one every 30 seconds)",
         "",
-        f"Published procedures: {', '.join(demo_procedure_definitions())}",
+        "Published procedures:",
+        *_procedure_lines(url),
+        "",
+        "Try: sign in as the resident, apply for 児童手当 giving a new phone number, then",
+        "start 都営住宅入居申込: the number is already filled in, with its source and date.",
+        "",
         f"Synthetic residents: resident00001@{SYNTHETIC_DOMAIN} … (same password)",
         "=" * 60,
         "",

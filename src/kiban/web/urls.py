@@ -9,4 +9,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set-language"),
     path("preferences/", views.preferences, name="preferences"),
+    path("bench/", ("kiban.web.bench", None, None)),  # = include(); empty unless KIBAN_BENCH
 ]

@@ -7,18 +7,8 @@ built-in type. A new type subclasses ``FieldType`` and registers itself::
     class PhoneField(FieldType): ...
 """
 
-from kiban.procedures.field_types.base import (
-    FieldError,
-    FieldType,
-    FieldTypeRegistry,
-    ParsedValue,
-    PendingUpload,
-    RowErrors,
-    field_types,
-)
-
-# Imported for their registrations.
-from kiban.procedures.field_types import (  # noqa: E402, F401, I001
+# The type modules are imported for their registrations.
+from kiban.procedures.field_types import (  # noqa: F401
     address,
     bank,
     choices,
@@ -29,6 +19,15 @@ from kiban.procedures.field_types import (  # noqa: E402, F401, I001
     name,
     text,
     upload,
+)
+from kiban.procedures.field_types.base import (
+    FieldError,
+    FieldType,
+    FieldTypeRegistry,
+    ParsedValue,
+    PendingUpload,
+    RowErrors,
+    field_types,
 )
 
 __all__ = [

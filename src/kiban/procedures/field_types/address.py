@@ -159,8 +159,14 @@ class PostalAddressField(FieldType):
             "lookup_name": f"{name}-lookup",
             "single_area": area_text(areas[0]) if len(areas) == 1 else "",
             "areas": [
-                {"id": f"{name}-area-{index}", "value": area_key(area), "label": area_text(area),
-                 "checked": area_key(area) == chosen}
+                {
+                    "id": f"{name}-area-{index}",
+                    "value": area_key(area),
+                    "label": area_text(area),
+                    "checked": area_key(area) == chosen,
+                }
                 for index, area in enumerate(areas)
-            ] if len(areas) > 1 else [],
+            ]
+            if len(areas) > 1
+            else [],
         }

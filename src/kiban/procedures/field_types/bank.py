@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from django.utils.translation import gettext as _, gettext_lazy, override
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
 
 from kiban.jp.kana import to_katakana
 from kiban.jp.width import fold_width
@@ -118,8 +119,12 @@ class BankAccountField(FieldType):
         return {
             "parts": parts,
             "account_types": [
-                {"id": f"{name}-account_type-{code}", "value": code, "label": str(label),
-                 "checked": code == current}
+                {
+                    "id": f"{name}-account_type-{code}",
+                    "value": code,
+                    "label": str(label),
+                    "checked": code == current,
+                }
                 for code, label in ACCOUNT_TYPES.items()
             ],
         }

@@ -41,8 +41,11 @@ def _duplicate_values(field: dict) -> list[tuple[str, str, str]]:
     values = [choice.get("value") for choice in choices_of(field)]
     duplicates = sorted({v for v in values if values.count(v) > 1})
     return [
-        ("options.choices", "choice_duplicate", _("The choice value %(value)s appears twice.")
-         % {"value": value})
+        (
+            "options.choices",
+            "choice_duplicate",
+            _("The choice value %(value)s appears twice.") % {"value": value},
+        )
         for value in duplicates
     ]
 
@@ -160,7 +163,11 @@ class MultiChoiceField(FieldType):
         low, high = options.get("min_items"), options.get("max_items")
         if low is not None and high is not None and low > high:
             findings.append(
-                ("options.min_items", "options_min_above_max", _("min_items is greater than max_items."))
+                (
+                    "options.min_items",
+                    "options_min_above_max",
+                    _("min_items is greater than max_items."),
+                )
             )
         return findings
 

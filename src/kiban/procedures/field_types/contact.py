@@ -39,9 +39,8 @@ class EmailField(FieldType):
     def _warning(code: str) -> str:
         if code == WARNING_RFC_NONCONFORMING:
             return _(
-                "This address has dots that some mail servers refuse (for example two dots in "
-                "a row, or a dot before @). We will try it, but mail may not arrive. If you "
-                "have another address, consider using it."
+                "This address has dots where some mail servers refuse them (two dots in a row, "
+                "or a dot just before @). You can use it, but our mail may not reach you."
             )
         return _("Check this e-mail address.")
 
@@ -72,6 +71,9 @@ class PhoneField(FieldType):
 
     def raw_from_value(self, field, value):
         return {} if value is None else {"": self._formatted(value)}
+
+    def from_fact(self, field, fact_value):
+        return None if fact_value is None else self.match_key(fact_value)
 
     def display(self, field, value, language):
         return "" if value is None else self._formatted(value)

@@ -44,9 +44,7 @@ def _error(error: JpValueError) -> FieldError:
                 "the era and the year."
             )
         return FieldError("date_era_range", message % params)
-    return FieldError(
-        "date_format", _("Enter a date like 2024-04-01 or 令和6年4月1日.")
-    )
+    return FieldError("date_format", _("Enter a date like 2024-04-01 or 令和6年4月1日."))
 
 
 @field_types.register("date")
@@ -89,13 +87,22 @@ class DateField(FieldType):
     def display(self, field, value, language):
         if not value:
             return ""
-        day = date.fromisoformat(value)
+        try:
+            day = date.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
         if not language.startswith("ja"):
             return format_day(day, language)
         try:
             return f"{format_day(day, language)}（{format_era(day)}）"
         except JpValueError:
             return format_day(day, language)
+
+    def from_fact(self, field, fact_value):
+        try:
+            return date.fromisoformat(str(fact_value)).isoformat()
+        except ValueError:
+            return None
 
     def check_options(self, field):
         options = field.get("options") or {}

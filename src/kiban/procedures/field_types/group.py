@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _, override
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from kiban.procedures.field_types.base import (
     FieldError,
@@ -38,7 +39,9 @@ def _subfields(field: dict) -> list[dict]:
 
 def _limits(field: dict) -> tuple[int, int]:
     options = _options(field)
-    return options.get("min_items", 0), min(options.get("max_items", DEFAULT_MAX_ITEMS), LIMIT_MAX_ITEMS)
+    return options.get("min_items", 0), min(
+        options.get("max_items", DEFAULT_MAX_ITEMS), LIMIT_MAX_ITEMS
+    )
 
 
 def _posted_count(field: dict, data: Any, name: str) -> int:
@@ -89,7 +92,10 @@ class GroupField(FieldType):
         return raw
 
     def raw_from_data(self, field, data, name):
-        rows = [self._row_raw(field, data, f"{name}-{i}") for i in range(_posted_count(field, data, name))]
+        rows = [
+            self._row_raw(field, data, f"{name}-{i}")
+            for i in range(_posted_count(field, data, name))
+        ]
         removed = _removed(field, data, name)
         if removed is not None and removed < len(rows):
             del rows[removed]
@@ -108,7 +114,7 @@ class GroupField(FieldType):
         rows, details, warnings = [], {}, []
         for index in self._filled_rows(field, data, name):
             row, row_errors, row_warnings = self._parse_row(field, data, files, f"{name}-{index}")
-            details.update({f"{index}.{key}": text for key, text in row_errors.items()})
+            details.update({f"{index}.{key}": message for key, message in row_errors.items()})
             warnings.extend(f"{index + 1}: {warning}" for warning in row_warnings)
             if not row_errors:
                 rows.append(row)
@@ -188,7 +194,13 @@ class GroupField(FieldType):
     def check_options(self, field):
         low, high = _limits(field)
         if low > high:
-            return [("options.min_items", "options_min_above_max", _("min_items is greater than max_items."))]
+            return [
+                (
+                    "options.min_items",
+                    "options_min_above_max",
+                    _("min_items is greater than max_items."),
+                )
+            ]
         return []
 
     def context(self, field, name, state: RenderState):
@@ -198,15 +210,24 @@ class GroupField(FieldType):
         rows = [
             {
                 "legend": f"{item} {index + 1}",
-                "remove": {"name": f"{name}-remove-{index}", "label": _("Remove %(item)s") % {"item": f"{item} {index + 1}"}}
-                if count > max(low, 1) else None,
+                "remove": {
+                    "name": f"{name}-remove-{index}",
+                    "label": _("Remove %(item)s") % {"item": f"{item} {index + 1}"},
+                }
+                if count > max(low, 1)
+                else None,
                 "fields": [
-                    state.render(sub, f"{name}-{index}-{sub['id']}", f"{field['id']}.{index}.{sub['id']}")
+                    state.render(
+                        sub, f"{name}-{index}-{sub['id']}", f"{field['id']}.{index}.{sub['id']}"
+                    )
                     for sub in _subfields(field)
                 ],
             }
             for index in range(count)
         ]
         add = {"name": f"{name}-add", "label": _("Add another %(item)s") % {"item": item}}
-        return {"rows": rows, "count": {"name": f"{name}-count", "value": count},
-                "add": add if count < high else None}
+        return {
+            "rows": rows,
+            "count": {"name": f"{name}-count", "value": count},
+            "add": add if count < high else None,
+        }

@@ -6,7 +6,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils.translation import gettext as _, override
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from kiban.jp.width import fold_width
 from kiban.procedures.field_types.base import (
@@ -194,8 +195,12 @@ class YesNoField(FieldType):
         options = [("yes", _("Yes")), ("no", _("No"))]
         return {
             "options": [
-                {"id": f"{name}-{value}", "value": value, "label": label,
-                 "checked": current == value}
+                {
+                    "id": f"{name}-{value}",
+                    "value": value,
+                    "label": label,
+                    "checked": current == value,
+                }
                 for value, label in options
             ]
         }

@@ -57,7 +57,9 @@ class FileField(FieldType):
         "type": "object",
         "properties": {
             "allowed_types": {
-                "type": "array", "minItems": 1, "uniqueItems": True,
+                "type": "array",
+                "minItems": 1,
+                "uniqueItems": True,
                 "items": {"enum": sorted(SIGNATURES)},
             },
             "max_bytes": {"type": "integer", "minimum": 1},

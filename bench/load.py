@@ -1,0 +1,167 @@
+"""Concurrent clients for the bench: residents on the platform, and the floor's clients.
+
+One thread per client; each completes a fixed number of applications, and stops early
+when the phase's time limit has passed. Every request's latency is kept by label.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import threading
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import httpx
+from journey import JourneyError, Reply, apply, sign_in
+
+REQUEST_TIMEOUT = 30.0
+JOIN_GRACE = 40.0  # seconds past the time limit a started application may still take
+
+
+class ResidentClient:
+    """A resident's browser: one connection with its cookies, no automatic redirects."""
+
+    def __init__(self, url: str, email: str, password: str, procedure: str):
+        self.http = httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT, follow_redirects=False)
+        self.email, self.password, self.procedure = email, password, procedure
+
+    def _reply(self, response: httpx.Response) -> Reply:
+        return Reply(response.status_code, response.headers.get("location", ""), response.text)
+
+    def get(self, path: str) -> Reply:
+        return self._reply(self.http.get(path))
+
+    def post(self, path: str, data: dict[str, str]) -> Reply:
+        return self._reply(self.http.post(path, data=data))
+
+    def csrf_token(self) -> str:
+        return self.http.cookies.get("csrftoken") or ""
+
+    def sign_in(self) -> None:
+        sign_in(self, self.email, self.password)
+
+    def one(self, record) -> None:
+        apply(self, self.procedure, record)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+class FloorClient:
+    """Make the platform's requests of one application, by method and writes, to the floor."""
+
+    def __init__(self, url: str, writes: list[tuple[str, int]]):
+        self.http = httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT, follow_redirects=False)
+        self.writes = writes
+
+    def one(self, record) -> None:
+        for number, (method, count) in enumerate(self.writes):
+            started = time.perf_counter()
+            response = self.http.request(method, "/bench/floor/", params={"writes": count})
+            record(f"{number:02d} {method} {count} writes", time.perf_counter() - started)
+            if response.status_code != 200:
+                raise JourneyError(f"floor: HTTP {response.status_code}")
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def signed_in_residents(url: str, emails: list[str], password: str,
+                        procedure: str) -> list[ResidentClient]:
+    """Sign every resident in at once (argon2 is slow on purpose: kept out of the timing)."""
+    residents = [ResidentClient(url, email, password, procedure) for email in emails]
+    with ThreadPoolExecutor(max_workers=len(residents)) as pool:
+        list(pool.map(lambda resident: resident.sign_in(), residents, timeout=120))
+    return residents
+
+
+@dataclass
+class PhaseResult:
+    completed: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    client_cpu_seconds: float = 0.0
+    stopped_early: bool = False
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: list[str] = field(default_factory=list)
+
+
+class Timings(list):
+    """Collect (label, seconds) of one application's requests; passed as its `record`."""
+
+    def __call__(self, label: str, seconds: float) -> None:
+        self.append((label, seconds))
+
+
+def run_phase(clients: list, per_client: int, time_limit: float) -> PhaseResult:
+    """Let every client complete `per_client` applications at once; time the whole phase."""
+    result = PhaseResult()
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(clients) + 1)
+    deadline = time.monotonic() + time_limit
+
+    def work(client) -> None:
+        barrier.wait()
+        for _ in range(per_client):
+            if time.monotonic() > deadline:
+                result.stopped_early = True
+                return
+            timings = Timings()
+            try:
+                client.one(timings)
+                ok, error = True, ""
+            except (JourneyError, httpx.HTTPError) as problem:
+                ok, error = False, f"{type(problem).__name__}: {problem}"
+            with lock:
+                for label, seconds in timings:
+                    result.latencies[label].append(seconds)
+                result.completed += ok
+                result.failed += not ok
+                if error and len(result.errors) < 5:
+                    result.errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(c,), daemon=True) for c in clients]
+    for thread in threads:
+        thread.start()
+    cpu = time.process_time()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join(timeout=max(0.0, deadline + JOIN_GRACE - time.monotonic()))
+    result.seconds = time.perf_counter() - started
+    result.client_cpu_seconds = time.process_time() - cpu
+    result.stopped_early = result.stopped_early or any(t.is_alive() for t in threads)
+    return result
+
+
+def _ms(values: list[float], quantile: int) -> float:
+    if len(values) == 1:
+        return round(values[0] * 1000, 1)
+    return round(statistics.quantiles(values, n=100, method="inclusive")[quantile - 1] * 1000, 1)
+
+
+def summary(result: PhaseResult) -> dict:
+    """Return throughput and latency figures of a phase, overall and by request."""
+    every = [s for values in result.latencies.values() for s in values]
+    return {
+        "applications_per_second": round(result.completed / result.seconds, 2),
+        "applications": result.completed,
+        "failed": result.failed,
+        "requests": len(every),
+        "seconds": round(result.seconds, 2),
+        "p50_ms": _ms(every, 50),
+        "p95_ms": _ms(every, 95),
+        "max_ms": round(max(every) * 1000, 1),
+        "by_request": {
+            label: {"p50_ms": _ms(values, 50), "p95_ms": _ms(values, 95)}
+            for label, values in result.latencies.items()  # in the order of the journey
+        },
+        # The load generator shares the machine with the server: how much CPU it took.
+        "client_cpu_share": round(result.client_cpu_seconds
+                                  / (result.seconds * (os.cpu_count() or 1)), 2),
+        "stopped_early": result.stopped_early,
+        "errors": result.errors,
+    }
