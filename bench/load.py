@@ -6,11 +6,11 @@ when the phase's time limit has passed. Every request's latency is kept by label
 
 from __future__ import annotations
 
-import os
 import statistics
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -84,6 +84,8 @@ class PhaseResult:
     failed: int = 0
     seconds: float = 0.0
     client_cpu_seconds: float = 0.0
+    server_cpu_seconds: float = 0.0
+    machine_busy: float = 0.0
     stopped_early: bool = False
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
@@ -96,8 +98,23 @@ class Timings(list):
         self.append((label, seconds))
 
 
-def run_phase(clients: list, per_client: int, time_limit: float) -> PhaseResult:
-    """Let every client complete `per_client` applications at once; time the whole phase."""
+def _machine_ticks() -> tuple[int, int]:
+    """Return (busy, total) CPU ticks of the whole machine so far, from /proc/stat."""
+    try:
+        with open("/proc/stat") as stat:
+            ticks = [int(t) for t in stat.readline().split()[1:]]
+    except OSError:
+        return 0, 0
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    return sum(ticks) - idle, sum(ticks)
+
+
+def run_phase(clients: list, per_client: int, time_limit: float,
+              server_cpu: Callable[[], float] = lambda: 0.0) -> PhaseResult:
+    """Let every client complete `per_client` applications at once; time the whole phase.
+
+    `server_cpu` returns the server's CPU seconds so far, to charge the phase its share.
+    """
     result = PhaseResult()
     lock = threading.Lock()
     barrier = threading.Barrier(len(clients) + 1)
@@ -126,13 +143,16 @@ def run_phase(clients: list, per_client: int, time_limit: float) -> PhaseResult:
     threads = [threading.Thread(target=work, args=(c,), daemon=True) for c in clients]
     for thread in threads:
         thread.start()
-    cpu = time.process_time()
+    cpu, server, machine = time.process_time(), server_cpu(), _machine_ticks()
     barrier.wait()
     started = time.perf_counter()
     for thread in threads:
         thread.join(timeout=max(0.0, deadline + JOIN_GRACE - time.monotonic()))
     result.seconds = time.perf_counter() - started
     result.client_cpu_seconds = time.process_time() - cpu
+    result.server_cpu_seconds = server_cpu() - server
+    busy, total = (now - before for now, before in zip(_machine_ticks(), machine, strict=True))
+    result.machine_busy = busy / total if total else 0.0
     result.stopped_early = result.stopped_early or any(t.is_alive() for t in threads)
     return result
 
@@ -159,9 +179,12 @@ def summary(result: PhaseResult) -> dict:
             label: {"p50_ms": _ms(values, 50), "p95_ms": _ms(values, 95)}
             for label, values in result.latencies.items()  # in the order of the journey
         },
-        # The load generator shares the machine with the server: how much CPU it took.
-        "client_cpu_share": round(result.client_cpu_seconds
-                                  / (result.seconds * (os.cpu_count() or 1)), 2),
+        # CPU per application: the server's, and the load generator's on the same machine.
+        "server_cpu_ms_per_application": round(
+            result.server_cpu_seconds / max(1, result.completed) * 1000, 1),
+        "client_cpu_ms_per_application": round(
+            result.client_cpu_seconds / max(1, result.completed) * 1000, 1),
+        "machine_cpu_busy": round(result.machine_busy, 2),
         "stopped_early": result.stopped_early,
         "errors": result.errors,
     }

@@ -161,6 +161,18 @@ class Server:
             time.sleep(0.2)
         raise RuntimeError(f"the server did not answer /healthz within {timeout} s")
 
+    def cpu_seconds(self) -> float:
+        """Return the CPU time used so far by the server's processes (its process group)."""
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # the process ended meanwhile
+            if int(fields[2]) == self.process.pid:  # pgrp: the session `serve` started
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()  # kiban serve stops its gunicorn on SIGTERM
@@ -188,8 +200,8 @@ def bench_database(name: str, env: dict, args) -> dict:
         limit = args.time_limit
         warmup = run_phase(residents, args.warmup, limit)  # warm both gunicorn workers, untimed
         run_phase(floor_clients, args.warmup, limit)
-        platform_run = run_phase(residents, args.applications, limit)
-        floor_run = run_phase(floor_clients, args.applications, limit)
+        platform_run = run_phase(residents, args.applications, limit, server.cpu_seconds)
+        floor_run = run_phase(floor_clients, args.applications, limit, server.cpu_seconds)
         for client in residents + floor_clients:
             client.close()
     finally:

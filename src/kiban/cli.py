@@ -25,6 +25,7 @@ def migrate() -> None:
     from django.conf import settings
 
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
     from kiban.web.translations import compile_translations
 
     compile_translations()

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kiban.jp.phone import format_phone
 from kiban.registry.constants import ValueType
 
 BANK_ACCOUNT_TYPES = {"ordinary": "普通", "current": "当座", "savings": "貯蓄"}
@@ -30,6 +31,8 @@ def value_display(value_type: str, value: Any) -> str:
             "kind": kind, "number": value.get("account_number", ""),
             "holder": value.get("holder", ""),
         }
+    if value_type == ValueType.PHONE and isinstance(value, str):
+        return format_phone(value)
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     if isinstance(value, dict):
