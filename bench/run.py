@@ -29,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx
-from load import FloorClient, run_phase, signed_in_residents, summary
+from load import FloorClient, merged, run_phase, signed_in_residents, summary
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -122,7 +122,7 @@ def prepare(env: dict, args, emails: list[str]) -> dict:
     kiban(env, "migrate")
     kiban(env, "seed", "--demo")
     kiban(env, "seed", "--residents", str(args.residents + 1))
-    ready = int(kiban(env, "shell", "--no-imports", "-c", RESIDENTS_CHECK.format(emails=emails)).strip())
+    ready = int(kiban(env, "shell", "--no-imports", "-c", RESIDENTS_CHECK.format(emails=emails)))
     if ready != len(emails):
         raise RuntimeError(f"only {ready} of {len(emails)} residents have a phone and consent")
     counted = subprocess.run(
@@ -197,16 +197,23 @@ def bench_database(name: str, env: dict, args) -> dict:
         residents = signed_in_residents(server.url, emails[:-1], PASSWORD, args.procedure)
         sign_in_seconds = time.perf_counter() - started
         floor_clients = [FloorClient(server.url, writes) for _ in residents]
-        limit = args.time_limit
-        warmup = run_phase(residents, args.warmup, limit)  # warm both gunicorn workers, untimed
-        run_phase(floor_clients, args.warmup, limit)
-        platform_run = run_phase(residents, args.applications, limit, server.cpu_seconds)
-        floor_run = run_phase(floor_clients, args.applications, limit, server.cpu_seconds)
+        per_round = args.applications // args.rounds
+        # warm both gunicorn workers up, untimed
+        warmup = run_phase(residents, args.warmup, args.limit())
+        run_phase(floor_clients, args.warmup, args.limit())
+        platform_runs, floor_runs = [], []
+        for _ in range(args.rounds):  # alternate, so that a busy moment hits both sides
+            platform_runs.append(
+                run_phase(residents, per_round, args.limit(), server.cpu_seconds))
+            floor_runs.append(
+                run_phase(floor_clients, per_round, args.limit(), server.cpu_seconds))
+        platform_run, floor_run = merged(platform_runs), merged(floor_runs)
         for client in residents + floor_clients:
             client.close()
     finally:
         server.stop()
-    received = int(kiban(env, "shell", "--no-imports", "-c", RECEIVED_COUNT.format(emails=emails[:-1])).strip())
+    received = int(kiban(env, "shell", "--no-imports", "-c",
+                         RECEIVED_COUNT.format(emails=emails[:-1])))
     expected = warmup.completed + platform_run.completed
     platform_figures = summary(platform_run)
     floor_figures = summary(floor_run)
@@ -227,6 +234,8 @@ def bench_database(name: str, env: dict, args) -> dict:
             "all_applications_received": received == expected,
         },
         "sign_in": {"residents": len(residents), "seconds": round(sign_in_seconds, 2)},
+        "warmup": {"applications": warmup.completed, "failed": warmup.failed,
+                   "errors": warmup.errors},
         "writes_by_request": [
             {"request": r["label"], "writes": r["writes"], "queries": r["queries"],
              "tables": r["tables"]} for r in count["requests"]
@@ -241,17 +250,26 @@ def parse_args(argv=None):
     parser.add_argument("--applications", type=int, default=10,
                         help="timed applications per resident (10)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed applications each (1)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="platform and floor take turns this many times (2)")
     parser.add_argument("--procedure", default="housing-application",
                         help="a 3-step demo procedure with prefill (housing-application)")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
-    parser.add_argument("--time-limit", type=float, default=90,
-                        help="seconds any one phase may run before residents stop (90)")
+    parser.add_argument("--time-limit", type=float, default=60,
+                        help="seconds any one phase may run before clients stop (60)")
+    parser.add_argument("--budget", type=float, default=270,
+                        help="seconds the timed phases of all databases may take together (270)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary var dirs")
     args = parser.parse_args(argv)
-    if not (1 <= args.residents <= 200 and 1 <= args.applications <= 100
+    if not (1 <= args.residents <= 200 and 1 <= args.rounds <= args.applications <= 100
             and 0 <= args.warmup <= 10):
-        parser.error("keep residents in 1…200, applications in 1…100, warm-up in 0…10")
+        parser.error("keep residents in 1…200, rounds in 1…applications ≤ 100, warm-up in 0…10")
+    if args.applications % args.rounds:
+        parser.error("--applications must be a multiple of --rounds")
+    deadline = time.monotonic() + args.budget
+    # A phase gets its own limit, or what is left of the budget (clients then stop early).
+    args.limit = lambda: max(1.0, min(args.time_limit, deadline - time.monotonic()))
     return args
 
 
@@ -263,6 +281,7 @@ def main(argv=None) -> int:
         "date": datetime.now().astimezone().isoformat(timespec="seconds"),
         "procedure": args.procedure, "concurrent_residents": args.residents,
         "applications_per_resident": args.applications, "warmup_per_resident": args.warmup,
+        "rounds": args.rounds,
         "server": "kiban serve: gunicorn, 2 workers x 8 threads (gthread)",
         "machine": machine(), "databases": {},
     }
@@ -280,9 +299,11 @@ def main(argv=None) -> int:
             result["machine"]["postgresql"] = version
             env["DATABASE_URL"] = args.postgres_url
         print(f"bench: {name} …", file=sys.stderr, flush=True)
+        load = os.getloadavg()
         try:
             result["databases"][name] = bench_database(
                 "postgresql" if name == "postgresql" else "sqlite", env, args)
+            result["databases"][name]["load_average_before"] = [round(x, 2) for x in load]
         finally:
             if not args.keep:
                 shutil.rmtree(var_dir, ignore_errors=True)

@@ -51,6 +51,6 @@ class _FormReader(HTMLParser):
 def form_values(html: str) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Return (values a browser would post as-is, choices of radio/checkbox groups)."""
     reader = _FormReader()
-    main = html[html.find("<main"): html.find("</main>")] if "<main" in html else html
+    main = html[html.find("<main") : html.find("</main>")] if "<main" in html else html
     reader.feed(main)
     return reader.values, reader.radios

@@ -36,11 +36,24 @@ def serve(port: int, workers: int = 2, threads: int = 8) -> subprocess.Popen:
     """Start the web server (gunicorn) as a child process."""
     return subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "kiban.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-            "--threads", str(threads), "--worker-class", "gthread",
-            "--access-logfile", "-", "--log-level", "warning",
-            "--timeout", "60",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "kiban.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--worker-class",
+            "gthread",
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
         ]
     )
 

@@ -26,9 +26,12 @@ def test_resident_signs_in_with_password(client):
 
 
 def test_full_width_email_is_accepted(client):
-    resident = ResidentFactory(email="hanako@example.jp")
+    ResidentFactory(email="hanako@example.jp")
 
-    response = client.post("/accounts/sign-in/", {"username": "ｈａｎａｋｏ＠ｅｘａｍｐｌｅ．ｊｐ", "password": PASSWORD})
+    response = client.post(
+        "/accounts/sign-in/",
+        {"username": "ｈａｎａｋｏ＠ｅｘａｍｐｌｅ．ｊｐ", "password": PASSWORD},
+    )
 
     assert response.status_code == 302
 
@@ -61,7 +64,10 @@ def test_staff_must_pass_totp(client):
     first = client.post("/accounts/sign-in/", {"username": staff.email, "password": PASSWORD})
     assert first["Location"] == "/accounts/sign-in/two-factor/"
     assert "_auth_user_id" not in client.session
-    wrong = client.post("/accounts/sign-in/two-factor/", {"code": "000000" if current_code(device) != "000000" else "111111"})
+    wrong = client.post(
+        "/accounts/sign-in/two-factor/",
+        {"code": "000000" if current_code(device) != "000000" else "111111"},
+    )
     assert "_auth_user_id" not in client.session
     assert wrong.status_code == 200
     device.refresh_from_db()
@@ -78,7 +84,9 @@ def test_staff_must_pass_totp(client):
 def test_staff_without_an_authenticator_enrols_one(client):
     staff = StaffFactory()
 
-    response = client.post("/accounts/sign-in/", {"username": staff.email, "password": PASSWORD}, follow=True)
+    response = client.post(
+        "/accounts/sign-in/", {"username": staff.email, "password": PASSWORD}, follow=True
+    )
     device = TOTPDevice.objects.get(user=staff)
     confirm = client.post("/accounts/sign-in/authenticator/", {"code": current_code(device)})
 
@@ -89,9 +97,14 @@ def test_staff_without_an_authenticator_enrols_one(client):
 
 
 def test_register_creates_a_resident_with_a_subject(client):
-    response = client.post("/accounts/register/", {
-        "display_name": "𠮷田 太郎", "email": "new@example.jp", "password": "a-long-password-2026",
-    })
+    response = client.post(
+        "/accounts/register/",
+        {
+            "display_name": "𠮷田 太郎",
+            "email": "new@example.jp",
+            "password": "a-long-password-2026",
+        },
+    )
 
     assert response.status_code == 302
     from kiban.identity.models import User

@@ -36,7 +36,10 @@ def complete_step(client: Client, url: str, overrides: dict[str, str]) -> str:
         values.setdefault(name, options[0])
     values.update(overrides)
     response = client.post(url, values)
-    assert response.status_code == 302, re.findall(r"field-error[^>]*>(.*?)</span>", response.content.decode(), re.S) or response.content.decode()[-3000:]
+    assert response.status_code == 302, (
+        re.findall(r"field-error[^>]*>(.*?)</span>", response.content.decode(), re.S)
+        or response.content.decode()[-3000:]
+    )
     return response["Location"]
 
 
@@ -50,10 +53,13 @@ def apply(client: Client, code: str, answers_by_step: list[dict]) -> Submission:
 
 CHILD_ALLOWANCE = [
     {"f-phone": NEW_PHONE},
-    {"f-children-0-child_name-family": "都民", "f-children-0-child_name-given": "一郎",
-     "f-children-0-child_name-family_reading": "とみん",
-     "f-children-0-child_name-given_reading": "イチロウ",
-     "f-children-0-child_birth_date": "令和2年5月1日"},
+    {
+        "f-children-0-child_name-family": "都民",
+        "f-children-0-child_name-given": "一郎",
+        "f-children-0-child_name-family_reading": "とみん",
+        "f-children-0-child_name-given_reading": "イチロウ",
+        "f-children-0-child_birth_date": "令和2年5月1日",
+    },
     {"f-lives_with_children": "yes"},
 ]
 

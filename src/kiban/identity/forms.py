@@ -13,7 +13,8 @@ class SignInForm(AuthenticationForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     password = forms.CharField(
-        label=_("Password"), strip=False,
+        label=_("Password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -24,7 +25,8 @@ class SignInForm(AuthenticationForm):
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=_("6-digit code from your authenticator app"), max_length=12,
+        label=_("6-digit code from your authenticator app"),
+        max_length=12,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "short"}
         ),
@@ -39,12 +41,17 @@ class CodeForm(forms.Form):
 
 class RegisterForm(forms.Form):
     display_name = forms.CharField(
-        label=_("Your name"), max_length=200,
+        label=_("Your name"),
+        max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     password = forms.CharField(
-        label=_("Password"), strip=False, help_text=_("At least 10 characters."),
+        label=_("Password"),
+        strip=False,
+        help_text=_("At least 10 characters."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

@@ -12,8 +12,14 @@ from kiban.identity.models import Membership, Organisation, User
 
 @transaction.atomic
 def organisation_create(
-    *, code: str, name_ja: str, name_en: str, kind: str = OrganisationKind.BUREAU,
-    parent: Organisation | None = None, contact: str = "", actor: User | None = None,
+    *,
+    code: str,
+    name_ja: str,
+    name_en: str,
+    kind: str = OrganisationKind.BUREAU,
+    parent: Organisation | None = None,
+    contact: str = "",
+    actor: User | None = None,
 ) -> Organisation:
     organisation = Organisation.objects.create(
         code=code, name_ja=name_ja, name_en=name_en, kind=kind, parent=parent, contact=contact
@@ -24,13 +30,19 @@ def organisation_create(
 
 @transaction.atomic
 def account_register(
-    *, email: str, password: str | None, display_name: str = "", kind: str = UserKind.RESIDENT,
+    *,
+    email: str,
+    password: str | None,
+    display_name: str = "",
+    kind: str = UserKind.RESIDENT,
     actor: User | None = None,
 ) -> User:
     """Create an account; residents and business representatives get a registry subject."""
     from kiban.registry.services import subject_create_for_user
 
-    user = User.objects.create_user(email=email, password=password, display_name=display_name, kind=kind)
+    user = User.objects.create_user(
+        email=email, password=password, display_name=display_name, kind=kind
+    )
     if kind != UserKind.STAFF:
         subject_create_for_user(user=user)
     audit_record(action="account.register", actor=actor or user, target=user, data={"kind": kind})
@@ -41,17 +53,24 @@ def account_register(
 def membership_grant(
     *, user: User, organisation: Organisation, role: str, actor: User | None = None
 ) -> Membership:
-    membership, _ = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    membership, _ = Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=role
+    )
     audit_record(
-        action="membership.grant", actor=actor, organisation=organisation, target=user,
+        action="membership.grant",
+        actor=actor,
+        organisation=organisation,
+        target=user,
         data={"role": role},
     )
     return membership
 
 
 @transaction.atomic
-def totp_device_create(*, user: User, key: str | None = None, confirmed: bool = False) -> TOTPDevice:
-    """Create (replacing unconfirmed ones) the user's TOTP device; `key` is hex as django-otp wants."""
+def totp_device_create(
+    *, user: User, key: str | None = None, confirmed: bool = False
+) -> TOTPDevice:
+    """Create the user's TOTP device (replacing unconfirmed ones); `key` is hex."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     device = TOTPDevice.objects.create(
         user=user, name="authenticator", key=key or secrets.token_hex(20), confirmed=confirmed
@@ -73,6 +92,11 @@ def role_requires_two_factor(user: User) -> bool:
 
 
 __all__ = [
-    "Role", "account_register", "membership_grant", "organisation_create", "role_requires_two_factor",
-    "totp_device_confirm", "totp_device_create",
+    "Role",
+    "account_register",
+    "membership_grant",
+    "organisation_create",
+    "role_requires_two_factor",
+    "totp_device_confirm",
+    "totp_device_create",
 ]

@@ -97,7 +97,8 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     secret = base64.b32encode(device.bin_key).decode()
     uri = device.config_url
     return render(
-        request, "identity/totp_setup.html",
+        request,
+        "identity/totp_setup.html",
         {"form": form, "secret": secret, "qr_svg": _qr_svg(uri)},
     )
 
@@ -115,7 +116,8 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.account_register(
-            email=form.cleaned_data["email"], password=form.cleaned_data["password"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password"],
             display_name=form.cleaned_data["display_name"],
         )
         login(request, user, backend=BACKEND)

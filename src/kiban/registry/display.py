@@ -27,8 +27,10 @@ def value_display(value_type: str, value: Any) -> str:
     if value_type == ValueType.BANK_ACCOUNT and isinstance(value, dict):
         kind = BANK_ACCOUNT_TYPES.get(value.get("account_type", ""), value.get("account_type", ""))
         return _("Bank %(bank)s, branch %(branch)s, %(kind)s %(number)s, %(holder)s") % {
-            "bank": value.get("bank_code", ""), "branch": value.get("branch_code", ""),
-            "kind": kind, "number": value.get("account_number", ""),
+            "bank": value.get("bank_code", ""),
+            "branch": value.get("branch_code", ""),
+            "kind": kind,
+            "number": value.get("account_number", ""),
             "holder": value.get("holder", ""),
         }
     if value_type == ValueType.PHONE and isinstance(value, str):

@@ -14,7 +14,7 @@ from kiban.registry.services import access_record
 
 @dataclass(frozen=True)
 class Accessor:
-    """Who reads: a procedure prefilling for its applicant, a staff member, a system, or the subject."""
+    """Who reads: a procedure prefilling for its applicant, staff, a system, or the subject."""
 
     kind: str
     user: object = None
@@ -33,12 +33,18 @@ class AccessDenied(PermissionError):
 
 
 def _consented_codes(subject: Subject, purpose: str, organisation) -> set[str]:
-    scope = Q(organisation=None) | Q(organisation=organisation) if organisation else Q(organisation=None)
+    scope = (
+        Q(organisation=None) | Q(organisation=organisation)
+        if organisation
+        else Q(organisation=None)
+    )
     consents = Consent.objects.filter(scope, subject=subject, purpose=purpose, withdrawn_at=None)
     return set(consents.values_list("attributes__code", flat=True)) - {None}
 
 
-def _allowed(subject: Subject, codes: set[str], purpose: str, accessor: Accessor) -> tuple[set, str]:
+def _allowed(
+    subject: Subject, codes: set[str], purpose: str, accessor: Accessor
+) -> tuple[set, str]:
     """Return the codes this accessor may read for `purpose`, and the basis that allows them."""
     if accessor.kind == AccessorKind.SELF:
         return codes, "subject"
@@ -84,14 +90,21 @@ def facts_read(
     allowed, basis = _allowed(subject, codes, purpose, accessor)
     if strict and allowed != codes:
         access_record(
-            subject=subject, attribute_codes=codes - allowed, accessor=accessor, purpose=purpose,
-            basis="", outcome=Outcome.DENIED,
+            subject=subject,
+            attribute_codes=codes - allowed,
+            accessor=accessor,
+            purpose=purpose,
+            basis="",
+            outcome=Outcome.DENIED,
         )
         raise AccessDenied(codes - allowed, "no_consent_or_legal_basis")
     facts = current_facts(subject, allowed, as_of) if allowed else {}
     if facts:
         access_record(
-            subject=subject, attribute_codes=facts.keys(), accessor=accessor, purpose=purpose,
+            subject=subject,
+            attribute_codes=facts.keys(),
+            accessor=accessor,
+            purpose=purpose,
             basis=basis,
         )
     return facts

@@ -61,8 +61,11 @@ def fact_record(
         recorded_by=recorded_by,
     )
     audit_record(
-        action="fact.record", actor=recorded_by, actor_label=actor_label,
-        organisation=source_organisation, target=fact,
+        action="fact.record",
+        actor=recorded_by,
+        actor_label=actor_label,
+        organisation=source_organisation,
+        target=fact,
         data={"attribute": attribute_code, "source": source_kind, "method": method},
     )
     return fact
@@ -80,10 +83,14 @@ def consent_give(
         .first()
     )
     if consent is None:
-        consent = Consent.objects.create(subject=subject, purpose=purpose, organisation=organisation)
+        consent = Consent.objects.create(
+            subject=subject, purpose=purpose, organisation=organisation
+        )
     consent.attributes.add(*attributes)
     audit_record(
-        action="consent.give", actor=actor, target=consent,
+        action="consent.give",
+        actor=actor,
+        target=consent,
         data={"purpose": purpose, "attributes": sorted(a.code for a in attributes)},
     )
     return consent

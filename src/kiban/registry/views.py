@@ -28,32 +28,47 @@ def my_data(request: HttpRequest) -> HttpResponse:
     language = get_language()
     catalogue = {a.code: a for a in selectors.attribute_catalogue()}
     current = selectors.facts_read(
-        subject=subject, attribute_codes=catalogue, purpose=Purpose.SELF_VIEW,
+        subject=subject,
+        attribute_codes=catalogue,
+        purpose=Purpose.SELF_VIEW,
         accessor=selectors.Accessor(kind=AccessorKind.SELF),
     )
     rows = []
-    for code, facts in groupby(selectors.fact_history(subject=subject), key=lambda f: f.attribute.code):
+    for code, facts in groupby(
+        selectors.fact_history(subject=subject), key=lambda f: f.attribute.code
+    ):
         facts = list(facts)
         attribute = catalogue[code]
         shown = current.get(code, facts[0])
-        rows.append({
-            "label": attribute.label(language),
-            "code": code,
-            "current": shown,
-            "display": value_display(attribute.value_type, shown.value),
-            "history": [
-                (f, value_display(attribute.value_type, f.value)) for f in facts if f.pk != shown.pk
-            ],
-        })
+        rows.append(
+            {
+                "label": attribute.label(language),
+                "code": code,
+                "current": shown,
+                "display": value_display(attribute.value_type, shown.value),
+                "history": [
+                    (f, value_display(attribute.value_type, f.value))
+                    for f in facts
+                    if f.pk != shown.pk
+                ],
+            }
+        )
     consents = [
         {"consent": c, "labels": [a.label(language) for a in c.attributes.all()]}
         for c in selectors.consents_of(subject=subject)
     ]
     log = [
-        {"record": r, "labels": [catalogue[c].label(language) if c in catalogue else c for c in r.attribute_codes]}
+        {
+            "record": r,
+            "labels": [
+                catalogue[c].label(language) if c in catalogue else c for c in r.attribute_codes
+            ],
+        }
         for r in selectors.access_log_of(subject=subject)
     ]
-    return render(request, "registry/my_data.html", {"rows": rows, "consents": consents, "log": log})
+    return render(
+        request, "registry/my_data.html", {"rows": rows, "consents": consents, "log": log}
+    )
 
 
 @login_required

@@ -10,8 +10,11 @@ def step_titles(definition: dict, answers: dict, language: str, current=None) ->
     """Return the step indicator: visible steps, then review, marking the current one."""
     visible = procedure_forms.visible_steps(definition, answers)
     items = [
-        {"index": i, "title": procedure_forms.text(definition["steps"][i].get("title"), language),
-         "current": i == current}
+        {
+            "index": i,
+            "title": procedure_forms.text(definition["steps"][i].get("title"), language),
+            "current": i == current,
+        }
         for i in visible
     ]
     items.append({"index": "review", "title": None, "current": current == "review"})
@@ -50,12 +53,14 @@ def save_back_choices(definition: dict, submission, language: str) -> list[dict]
             provenance = submission.prefill.get(field["id"])
             if provenance and prefilled.get(provenance.get("fact")) == kind.to_fact(field, value):
                 continue
-            choices.append({
-                "field_id": field["id"],
-                "label": procedure_forms.text(field.get("label"), language),
-                "display": kind.display(field, value, language),
-                "changed": provenance is not None,
-            })
+            choices.append(
+                {
+                    "field_id": field["id"],
+                    "label": procedure_forms.text(field.get("label"), language),
+                    "display": kind.display(field, value, language),
+                    "changed": provenance is not None,
+                }
+            )
     return choices
 
 

@@ -19,7 +19,8 @@ def submission_of_applicant(*, request, public_id) -> Submission:
         raise Http404
     if submission.applicant_id != request.user.pk:
         security_event(
-            action="foreign_submission", request=request,
+            action="foreign_submission",
+            request=request,
             data={"submission": str(public_id)},
         )
         raise Http404

@@ -54,21 +54,29 @@ def draft_start(*, version, definition: dict, applicant) -> Submission:
     """Start a draft and prefill it from the registry, with each value's source and date."""
     subject = registry_selectors.applying_subject(
         user=applicant,
-        business=any(f["prefill"].startswith("business.") for f in prefill_codes(definition).values()),
+        business=any(
+            f["prefill"].startswith("business.") for f in prefill_codes(definition).values()
+        ),
     )
     procedure = version.procedure
     submission = Submission.objects.create(
-        version=version, organisation_id=procedure.organisation_id, applicant=applicant,
+        version=version,
+        organisation_id=procedure.organisation_id,
+        applicant=applicant,
         subject=subject,
     )
     fields = prefill_codes(definition)
     accessor = registry_selectors.Accessor(
-        kind=AccessorKind.PROCEDURE, organisation=procedure.organisation,
-        label=_title(definition), procedure_code=procedure.code,
+        kind=AccessorKind.PROCEDURE,
+        organisation=procedure.organisation,
+        label=_title(definition),
+        procedure_code=procedure.code,
     )
     facts = registry_selectors.facts_read(
-        subject=subject, attribute_codes={f["prefill"] for f in fields.values()},
-        purpose=Purpose.PREFILL, accessor=accessor,
+        subject=subject,
+        attribute_codes={f["prefill"] for f in fields.values()},
+        purpose=Purpose.PREFILL,
+        accessor=accessor,
     )
     answers, provenance = {}, {}
     for field_id, field in fields.items():
@@ -86,8 +94,12 @@ def draft_start(*, version, definition: dict, applicant) -> Submission:
         }
     submission.answers, submission.prefill = answers, provenance
     submission.save(update_fields=["answers", "prefill"])
-    audit_record(action="submission.start", actor=applicant, target=submission,
-                 data={"procedure": procedure.code, "prefilled": sorted(provenance)})
+    audit_record(
+        action="submission.start",
+        actor=applicant,
+        target=submission,
+        data={"procedure": procedure.code, "prefilled": sorted(provenance)},
+    )
     return submission
 
 
@@ -110,17 +122,26 @@ def _store_uploads(submission: Submission, values: dict) -> dict:
             digest.update(chunk)
         upload.seek(0)
         attachment = Attachment.objects.create(
-            submission=submission, field_id=field_id, file=upload, filename=upload.name[:255],
+            submission=submission,
+            field_id=field_id,
+            file=upload,
+            filename=upload.name[:255],
             content_type=getattr(upload, "content_type", "") or "application/octet-stream",
-            size=upload.size, sha256=digest.hexdigest(),
+            size=upload.size,
+            sha256=digest.hexdigest(),
         )
-        stored[field_id] = {"attachment": attachment.pk, "filename": attachment.filename,
-                            "size": attachment.size}
+        stored[field_id] = {
+            "attachment": attachment.pk,
+            "filename": attachment.filename,
+            "size": attachment.size,
+        }
     return stored
 
 
 @transaction.atomic
-def draft_save_step(*, submission: Submission, step_index: int, values: dict, next_step: int) -> Submission:
+def draft_save_step(
+    *, submission: Submission, step_index: int, values: dict, next_step: int
+) -> Submission:
     """Save one step's answers into the draft and move its bookmark to `next_step`."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if locked.status != Status.DRAFT:
@@ -146,7 +167,12 @@ def _save_back(submission: Submission, definition: dict, field_ids: list[str], a
     for field_id in field_ids:
         field = fields.get(field_id)
         value = submission.answers.get(field_id)
-        if not field or not field.get("save_back") or not field.get("prefill") or value in (None, ""):
+        if (
+            not field
+            or not field.get("save_back")
+            or not field.get("prefill")
+            or value in (None, "")
+        ):
             continue
         kind = field_types.get(field["type"])
         fact_value = kind.to_fact(field, value)
@@ -154,10 +180,14 @@ def _save_back(submission: Submission, definition: dict, field_ids: list[str], a
         if previous and _same_as_prefilled(previous, fact_value):
             continue
         registry_services.fact_record(
-            subject=submission.subject, attribute_code=field["prefill"], value=fact_value,
-            source_kind=SourceKind.SELF, method=Method.DECLARED,
+            subject=submission.subject,
+            attribute_code=field["prefill"],
+            value=fact_value,
+            source_kind=SourceKind.SELF,
+            method=Method.DECLARED,
             source_label=f"{_title(definition)}（{submission.reference}）",
-            source_reference=submission.reference, match_key=kind.match_key(value),
+            source_reference=submission.reference,
+            match_key=kind.match_key(value),
             recorded_by=actor,
         )
         codes.append(field["prefill"])
@@ -191,7 +221,10 @@ def submission_submit(
     locked.save_back = sorted(save_back)
     locked.save(update_fields=["reference", "status", "submitted_at", "updated_at", "save_back"])
     StatusChange.objects.create(
-        submission=locked, from_status=Status.DRAFT, to_status=Status.RECEIVED, by=actor,
+        submission=locked,
+        from_status=Status.DRAFT,
+        to_status=Status.RECEIVED,
+        by=actor,
         by_label=str(actor),
     )
     codes = _save_back(locked, definition, save_back, actor) if consent else []
@@ -199,8 +232,13 @@ def submission_submit(
         registry_services.consent_give(
             subject=locked.subject, purpose=Purpose.PREFILL, attribute_codes=codes, actor=actor
         )
-    audit_record(action="submission.submit", actor=actor, organisation=locked.organisation,
-                 target=locked, data={"reference": locked.reference, "saved_back": codes})
+    audit_record(
+        action="submission.submit",
+        actor=actor,
+        organisation=locked.organisation,
+        target=locked,
+        data={"reference": locked.reference, "saved_back": codes},
+    )
     from kiban.submissions.tasks import submission_receipt_email
 
     transaction.on_commit(lambda: submission_receipt_email.enqueue(submission_id=locked.pk))
@@ -214,12 +252,19 @@ def correction_reply(*, submission: Submission, body: str, actor) -> Message:
     if locked.status != Status.NEEDS_CORRECTION:
         raise SubmissionError("no_correction_requested")
     message = Message.objects.create(
-        submission=locked, kind=MessageKind.RESIDENT_REPLY, author=actor, author_label=str(actor),
+        submission=locked,
+        kind=MessageKind.RESIDENT_REPLY,
+        author=actor,
+        author_label=str(actor),
         body=body,
     )
     StatusChange.objects.create(
-        submission=locked, from_status=locked.status, to_status=Status.IN_REVIEW, by=actor,
-        by_label=str(actor), note=body[:200],
+        submission=locked,
+        from_status=locked.status,
+        to_status=Status.IN_REVIEW,
+        by=actor,
+        by_label=str(actor),
+        note=body[:200],
     )
     locked.status = Status.IN_REVIEW
     locked.updated_at = timezone.now()

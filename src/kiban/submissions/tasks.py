@@ -22,7 +22,8 @@ def submission_receipt_email(*, submission_id: int) -> str:
             message=_(
                 "We have received your application “%(title)s”. Reference: %(reference)s. "
                 "You can follow its status on My page."
-            ) % {"title": title, "reference": submission.reference},
+            )
+            % {"title": title, "reference": submission.reference},
             from_email=None,
             recipient_list=[submission.applicant.email],
         )

@@ -56,7 +56,8 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     language = get_language()
     reused = [
         (procedure_forms.text(f.get("label"), language), f["prefill"])
-        for f in services.all_fields(definition) if f.get("prefill")
+        for f in services.all_fields(definition)
+        if f.get("prefill")
     ]
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -90,7 +91,11 @@ def step(request: HttpRequest, public_id, index: int) -> HttpResponse:
     definition = _definition(request, submission.version)
     visible = procedure_forms.visible_steps(definition, submission.answers)
     if index not in visible or index > max(submission.step, visible[0]):
-        return redirect("submissions:step", public_id=public_id, index=min(submission.step, visible[-1]) if submission.step in visible else visible[0])
+        return redirect(
+            "submissions:step",
+            public_id=public_id,
+            index=min(submission.step, visible[-1]) if submission.step in visible else visible[0],
+        )
     language = get_language()
     context = {"submission": submission, "index": index}
     raw = errors = warnings = None
@@ -99,8 +104,12 @@ def step(request: HttpRequest, public_id, index: int) -> HttpResponse:
             definition, index, request.POST, request.FILES, submission.answers
         )
         if result.tampered:
-            security_event(action="tampered_form", request=request, data={"submission": str(public_id)})
-            return HttpResponseBadRequest(_("This form was changed outside kiban. Nothing was saved."))
+            security_event(
+                action="tampered_form", request=request, data={"submission": str(public_id)}
+            )
+            return HttpResponseBadRequest(
+                _("This form was changed outside kiban. Nothing was saved.")
+            )
         valid = {k: v for k, v in result.values.items() if k not in result.errors}
         answers = {**submission.answers, **valid}
         if result.action or result.errors:
@@ -111,28 +120,42 @@ def step(request: HttpRequest, public_id, index: int) -> HttpResponse:
         else:
             target = next_step(definition, index, answers)
             submission = services.draft_save_step(
-                submission=submission, step_index=index, values=result.values,
+                submission=submission,
+                step_index=index,
+                values=result.values,
                 next_step=target if target is not None else index + 1,
             )
             if request.POST.get("later"):
-                messages.success(request, _("Your draft is saved. You can continue it from My page."))
+                messages.success(
+                    request, _("Your draft is saved. You can continue it from My page.")
+                )
                 return redirect("submissions:my-page")
             if target is None:
                 return redirect("submissions:review", public_id=public_id)
             return redirect("submissions:step", public_id=public_id, index=target)
     fields_html = procedure_forms.render_step(
-        definition, index, submission.answers, language, raw=raw, errors=errors,
-        warnings=warnings, prefill=submission.prefill,
+        definition,
+        index,
+        submission.answers,
+        language,
+        raw=raw,
+        errors=errors,
+        warnings=warnings,
+        prefill=submission.prefill,
     )
-    context.update({
-        "title": procedure_forms.text(definition.get("title"), language),
-        "step_title": procedure_forms.text(definition["steps"][index].get("title"), language),
-        "steps": step_titles(definition, submission.answers, language, current=index),
-        "fields_html": fields_html,
-        "errors": error_summary(definition, index, errors or {}, language),
-        "previous": previous_step(definition, index, submission.answers),
-        "has_files": any(f["type"] == "file" for f in definition["steps"][index].get("fields", [])),
-    })
+    context.update(
+        {
+            "title": procedure_forms.text(definition.get("title"), language),
+            "step_title": procedure_forms.text(definition["steps"][index].get("title"), language),
+            "steps": step_titles(definition, submission.answers, language, current=index),
+            "fields_html": fields_html,
+            "errors": error_summary(definition, index, errors or {}, language),
+            "previous": previous_step(definition, index, submission.answers),
+            "has_files": any(
+                f["type"] == "file" for f in definition["steps"][index].get("fields", [])
+            ),
+        }
+    )
     return render(request, "submissions/step.html", context)
 
 
@@ -146,15 +169,22 @@ def review(request: HttpRequest, public_id) -> HttpResponse:
     choices = save_back_choices(definition, submission, language)
     problem = None
     if request.method == "POST":
-        chosen = [c["field_id"] for c in choices if request.POST.get(f"save-{c['field_id']}") == "yes"]
+        chosen = [
+            c["field_id"] for c in choices if request.POST.get(f"save-{c['field_id']}") == "yes"
+        ]
         try:
             submission = services.submission_submit(
-                submission=submission, definition=definition, save_back=chosen,
-                consent=bool(chosen), actor=request.user,
+                submission=submission,
+                definition=definition,
+                save_back=chosen,
+                consent=bool(chosen),
+                actor=request.user,
             )
         except services.SubmissionError as error:
             if error.code == "incomplete":
-                messages.error(request, _("Some required answers are missing. Please complete this step."))
+                messages.error(
+                    request, _("Some required answers are missing. Please complete this step.")
+                )
                 return redirect("submissions:step", public_id=public_id, index=error.detail[0])
             problem = error.code
         else:
@@ -178,13 +208,17 @@ def receipt(request: HttpRequest, public_id) -> HttpResponse:
         return redirect("submissions:review", public_id=public_id)
     definition = _definition(request, submission.version)
     language = get_language()
-    return render(request, "submissions/receipt.html", {
-        "submission": submission,
-        "title": procedure_forms.text(definition.get("title"), language),
-        "organisation": submission.organisation.name(language),
-        "contact": definition.get("contact", ""),
-        "saved_back": submission.save_back,
-    })
+    return render(
+        request,
+        "submissions/receipt.html",
+        {
+            "submission": submission,
+            "title": procedure_forms.text(definition.get("title"), language),
+            "organisation": submission.organisation.name(language),
+            "contact": definition.get("contact", ""),
+            "saved_back": submission.save_back,
+        },
+    )
 
 
 @login_required
@@ -229,15 +263,19 @@ def application(request: HttpRequest, public_id) -> HttpResponse:
             else:
                 messages.success(request, _("Your answer was sent to the bureau."))
             return redirect("submissions:application", public_id=public_id)
-    return render(request, "submissions/application.html", {
-        "submission": submission,
-        "title": procedure_forms.text(definition.get("title"), language),
-        "organisation": submission.organisation.name(language),
-        "sections": procedure_forms.display_answers(definition, submission.answers, language),
-        "history": submission.status_changes.all(),
-        "messages_for_resident": submission.messages.exclude(kind=MessageKind.COMMENT),
-        "can_reply": submission.status == Status.NEEDS_CORRECTION,
-    })
+    return render(
+        request,
+        "submissions/application.html",
+        {
+            "submission": submission,
+            "title": procedure_forms.text(definition.get("title"), language),
+            "organisation": submission.organisation.name(language),
+            "sections": procedure_forms.display_answers(definition, submission.answers, language),
+            "history": submission.status_changes.all(),
+            "messages_for_resident": submission.messages.exclude(kind=MessageKind.COMMENT),
+            "can_reply": submission.status == Status.NEEDS_CORRECTION,
+        },
+    )
 
 
 @login_required

@@ -17,9 +17,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
-    return JsonResponse(
-        {"status": "ok", "version": __version__, "database": connection.vendor}
-    )
+    return JsonResponse({"status": "ok", "version": __version__, "database": connection.vendor})
 
 
 @require_GET
