@@ -20,7 +20,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,9 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx
+from journey import JourneyError
 from load import FloorClient, merged, run_phase, signed_in_residents, summary
+from server import Server, free_port, server_description
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -39,6 +40,8 @@ POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/kiban_bench"
 TARGET_RATIO = 0.40
 TARGET_P95_MS = 150.0
 COMMAND_TIMEOUT = 180  # seconds for any one setup command
+MIN_SECONDS_PER_DATABASE = 60  # a database is not started with less budget left
+MIN_SECONDS_TIMED = 20  # nor are its timed phases
 
 
 def resident_email(number: int) -> str:
@@ -68,16 +71,21 @@ def machine() -> dict:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def code_state() -> dict:
+    """Return the commit measured and whether the work tree had changes on top of it."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=PROJECT_DIR, capture_output=True, text=True,
+                              check=False)
+        return done.stdout.strip()
+
+    return {"commit": git("rev-parse", "--short", "HEAD"),
+            "uncommitted_changes": bool(git("status", "--porcelain", "--untracked-files=no"))}
 
 
-def kiban(env: dict, *args: str) -> str:
+def kiban(env: dict, *args: str, timeout: float = COMMAND_TIMEOUT) -> str:
     """Run `python -m kiban <args>` with the bench's environment; return its output."""
     done = subprocess.run([PYTHON, "-m", "kiban", *args], env=env, capture_output=True,
-                          text=True, timeout=COMMAND_TIMEOUT, check=False)
+                          text=True, timeout=timeout, check=False)
     if done.returncode:
         raise RuntimeError(f"kiban {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout
@@ -119,15 +127,17 @@ print(Submission.objects.filter(applicant__email__in={emails!r}, status=Status.R
 def prepare(env: dict, args, emails: list[str]) -> dict:
     """Migrate, load the demo and the residents, check them, count one application's writes."""
     started = time.perf_counter()
-    kiban(env, "migrate")
-    kiban(env, "seed", "--demo")
-    kiban(env, "seed", "--residents", str(args.residents + 1))
-    ready = int(kiban(env, "shell", "--no-imports", "-c", RESIDENTS_CHECK.format(emails=emails)))
+    timeout = max(10.0, min(COMMAND_TIMEOUT, args.left()))
+    kiban(env, "migrate", timeout=timeout)
+    kiban(env, "seed", "--demo", timeout=timeout)
+    kiban(env, "seed", "--residents", str(args.residents + 1), timeout=timeout)
+    ready = int(kiban(env, "shell", "--no-imports", "-c", RESIDENTS_CHECK.format(emails=emails),
+                      timeout=timeout))
     if ready != len(emails):
         raise RuntimeError(f"only {ready} of {len(emails)} residents have a phone and consent")
     counted = subprocess.run(
         [PYTHON, str(BENCH_DIR / "write_count.py"), args.procedure, emails[-1], PASSWORD],
-        env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT, check=False,
+        env=env, capture_output=True, text=True, timeout=timeout, check=False,
     )
     if counted.returncode:
         raise RuntimeError(f"counting writes failed:\n{counted.stderr}")
@@ -136,52 +146,16 @@ def prepare(env: dict, args, emails: list[str]) -> dict:
     return count
 
 
-class Server:
-    """`kiban serve` (gunicorn) on 127.0.0.1, stopped through its own process group."""
-
-    def __init__(self, env: dict, port: int, log: Path):
-        self.url = f"http://127.0.0.1:{port}"
-        self.log = log.open("w")
-        self.process = subprocess.Popen(
-            [PYTHON, "-m", "kiban", "serve"], env={**env, "PORT": str(port)},
-            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-
-    def wait_healthy(self, timeout: float = 30) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited; see {self.log.name}")
-            try:
-                reply = httpx.get(f"{self.url}/healthz", timeout=2)
-                if reply.status_code == 200:
-                    return reply.json()
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"the server did not answer /healthz within {timeout} s")
-
-    def cpu_seconds(self) -> float:
-        """Return the CPU time used so far by the server's processes (its process group)."""
-        ticks = 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # the process ended meanwhile
-            if int(fields[2]) == self.process.pid:  # pgrp: the session `serve` started
-                ticks += int(fields[11]) + int(fields[12])  # utime, stime
-        return ticks / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()  # kiban serve stops its gunicorn on SIGTERM
-            try:
-                self.process.wait(timeout=25)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, 9)
-                self.process.wait(timeout=5)
-        self.log.close()
+def _phases(server: Server, residents: list, floor_clients: list, args) -> tuple:
+    """Warm up (untimed), then let platform and floor take turns; return the three runs."""
+    warmup = run_phase(residents, args.warmup, args.limit())
+    run_phase(floor_clients, args.warmup, args.limit())
+    per_round = args.applications // args.rounds
+    platform_runs, floor_runs = [], []
+    for _ in range(args.rounds):  # alternate, so that a busy moment hits both sides
+        platform_runs.append(run_phase(residents, per_round, args.limit(), server.cpu_seconds))
+        floor_runs.append(run_phase(floor_clients, per_round, args.limit(), server.cpu_seconds))
+    return warmup, merged(platform_runs), merged(floor_runs)
 
 
 def bench_database(name: str, env: dict, args) -> dict:
@@ -197,24 +171,17 @@ def bench_database(name: str, env: dict, args) -> dict:
         residents = signed_in_residents(server.url, emails[:-1], PASSWORD, args.procedure)
         sign_in_seconds = time.perf_counter() - started
         floor_clients = [FloorClient(server.url, writes) for _ in residents]
-        per_round = args.applications // args.rounds
-        # warm both gunicorn workers up, untimed
-        warmup = run_phase(residents, args.warmup, args.limit())
-        run_phase(floor_clients, args.warmup, args.limit())
-        platform_runs, floor_runs = [], []
-        for _ in range(args.rounds):  # alternate, so that a busy moment hits both sides
-            platform_runs.append(
-                run_phase(residents, per_round, args.limit(), server.cpu_seconds))
-            floor_runs.append(
-                run_phase(floor_clients, per_round, args.limit(), server.cpu_seconds))
-        platform_run, floor_run = merged(platform_runs), merged(floor_runs)
+        if args.left() < MIN_SECONDS_TIMED:
+            raise RuntimeError("the time budget was spent before the timed phases (--budget)")
+        warmup, platform_run, floor_run = _phases(server, residents, floor_clients, args)
         for client in residents + floor_clients:
             client.close()
     finally:
         server.stop()
+    if not (platform_run.completed and floor_run.completed):
+        raise RuntimeError("no application completed in a timed phase")
     received = int(kiban(env, "shell", "--no-imports", "-c",
                          RECEIVED_COUNT.format(emails=emails[:-1])))
-    expected = warmup.completed + platform_run.completed
     platform_figures = summary(platform_run)
     floor_figures = summary(floor_run)
     platform_figures.update({
@@ -223,15 +190,22 @@ def bench_database(name: str, env: dict, args) -> dict:
         "requests_per_application": len(count["requests"]),
         "received_in_database": received,
     })
-    ratio = platform_figures["applications_per_second"] / floor_figures["applications_per_second"]
+    ratio = platform_figures["applications_per_second"] / max(
+        floor_figures["applications_per_second"], 1e-9)
+    cpu = {side: figures["server_cpu_ms_per_application"]
+           + figures["client_cpu_ms_per_application"]
+           for side, figures in (("platform", platform_figures), ("floor", floor_figures))}
     return {
         "platform": platform_figures,
         "floor": floor_figures,
         "ratio": round(ratio, 3),
+        # What the ratio would be were the run CPU-bound on a machine of its own: the floor's
+        # CPU per application (server and bench) over the platform's. Robust to other load.
+        "ratio_from_cpu": round(cpu["floor"] / max(cpu["platform"], 1e-9), 3),
         "targets": {
             "ratio_at_least_0.40": ratio >= TARGET_RATIO,
-            "p95_below_150_ms": platform_figures["p95_ms"] < TARGET_P95_MS,
-            "all_applications_received": received == expected,
+            "p95_below_150_ms": (platform_figures["p95_ms"] or float("inf")) < TARGET_P95_MS,
+            "all_applications_received": received == warmup.completed + platform_run.completed,
         },
         "sign_in": {"residents": len(residents), "seconds": round(sign_in_seconds, 2)},
         "warmup": {"applications": warmup.completed, "failed": warmup.failed,
@@ -254,12 +228,15 @@ def parse_args(argv=None):
                         help="platform and floor take turns this many times (2)")
     parser.add_argument("--procedure", default="housing-application",
                         help="a 3-step demo procedure with prefill (housing-application)")
-    parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--postgres-url", default=POSTGRES_URL)
+    parser.add_argument("--databases", default="sqlite,postgresql",
+                        help="comma-separated, in order (sqlite,postgresql)")
+    parser.add_argument("--postgres-url", default=POSTGRES_URL,
+                        help="a database the bench may drop and create (%(default)s)")
     parser.add_argument("--time-limit", type=float, default=60,
                         help="seconds any one phase may run before clients stop (60)")
-    parser.add_argument("--budget", type=float, default=270,
-                        help="seconds the timed phases of all databases may take together (270)")
+    parser.add_argument("--budget", type=float, default=300,
+                        help="seconds the whole bench may take; phases stop early and databases "
+                             "are skipped past it (300)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary var dirs")
     args = parser.parse_args(argv)
     if not (1 <= args.residents <= 200 and 1 <= args.rounds <= args.applications <= 100
@@ -268,8 +245,9 @@ def parse_args(argv=None):
     if args.applications % args.rounds:
         parser.error("--applications must be a multiple of --rounds")
     deadline = time.monotonic() + args.budget
+    args.left = lambda: deadline - time.monotonic()
     # A phase gets its own limit, or what is left of the budget (clients then stop early).
-    args.limit = lambda: max(1.0, min(args.time_limit, deadline - time.monotonic()))
+    args.limit = lambda: max(1.0, min(args.time_limit, args.left()))
     return args
 
 
@@ -282,10 +260,14 @@ def main(argv=None) -> int:
         "procedure": args.procedure, "concurrent_residents": args.residents,
         "applications_per_resident": args.applications, "warmup_per_resident": args.warmup,
         "rounds": args.rounds,
-        "server": "kiban serve: gunicorn, 2 workers x 8 threads (gthread)",
-        "machine": machine(), "databases": {},
+        "server": server_description(),
+        "machine": machine(), "code": code_state(), "databases": {},
     }
     for name in args.databases.split(","):
+        if args.left() < MIN_SECONDS_PER_DATABASE:
+            print(f"note: {name} skipped, the time budget is spent", file=sys.stderr)
+            result["databases"][name] = {"skipped": "time budget spent (--budget)"}
+            continue
         var_dir = Path(tempfile.mkdtemp(prefix=f"kiban-bench-{name}-"))
         (var_dir / "static").mkdir()  # whitenoise serves from finders; an empty root is enough
         env = {**os.environ, "KIBAN_VAR_DIR": str(var_dir), "KIBAN_BENCH": "1",
@@ -304,6 +286,12 @@ def main(argv=None) -> int:
             result["databases"][name] = bench_database(
                 "postgresql" if name == "postgresql" else "sqlite", env, args)
             result["databases"][name]["load_average_before"] = [round(x, 2) for x in load]
+        except (RuntimeError, subprocess.TimeoutExpired, OSError, JourneyError,
+                httpx.HTTPError) as error:
+            print(f"bench: {name} failed: {error}", file=sys.stderr)
+            lines = [line for line in str(error).splitlines() if line.strip()]
+            # The first line says what failed, the last one why.
+            result["databases"][name] = {"error": " … ".join(dict.fromkeys(lines[:1] + lines[-1:]))}
         finally:
             if not args.keep:
                 shutil.rmtree(var_dir, ignore_errors=True)
@@ -313,7 +301,15 @@ def main(argv=None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text + "\n", encoding="utf-8")
     print(text)
-    return 0
+    failed = sum(
+        r.get("platform", {}).get("failed", 0) + r.get("floor", {}).get("failed", 0)
+        + r.get("warmup", {}).get("failed", 0) + ("error" in r)
+        for r in result["databases"].values()
+    )
+    if failed:
+        print("bench: something failed (see errors above and in the JSON); the figures are "
+              "not valid", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -188,3 +188,109 @@ class AttachmentFactory(factory.django.DjangoModelFactory):
     content_type = "application/pdf"
     size = 13
     sha256 = "0" * 64
+
+
+class OutboxEventFactory(factory.django.DjangoModelFactory):
+    """An event of the outbox, already sequenced (as after the sequencer ran)."""
+
+    class Meta:
+        model = "events.OutboxEvent"
+
+    type = "submission.created"
+    organisation = factory.SubFactory(OrganisationFactory)
+    payload = factory.LazyFunction(lambda: {"reference": "20260000001-X"})
+    sequence = factory.Sequence(lambda n: n + 1)
+
+
+class WebhookSubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.WebhookSubscription"
+
+    system = factory.SubFactory("tests.factories.MemberSystemFactory")
+    purpose = "benefit-payment"
+    url = "http://127.0.0.1:9/kiban-events"
+    event_types = factory.LazyFunction(lambda: ["submission.created"])
+    secret = factory.Sequence(lambda n: f"whsec_test-secret-{n:04d}")
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.Delivery"
+
+    event = factory.SubFactory(OutboxEventFactory)
+    subscription = factory.SubFactory(WebhookSubscriptionFactory)
+
+
+# --- exchange: member systems, credentials, contracts (added with the integration API) ------
+
+def _sha256(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _later(**delta):
+    from datetime import timedelta
+
+    return timezone.now() + timedelta(**delta)
+
+
+def _days_ago(days: int):
+    from datetime import timedelta
+
+    return timezone.localdate() - timedelta(days=days)
+
+
+class MemberSystemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exchange.MemberSystem"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    code = factory.Sequence(lambda n: f"tokyo/bureau-{n}/case-system")
+    name = factory.Sequence(lambda n: f"業務システム{n}")
+    client_id = factory.Sequence(lambda n: f"kiban-client-{n:04d}")
+
+
+class ClientSecretFactory(factory.django.DjangoModelFactory):
+    """A secret whose plain text is `plain` (a test knows it; kiban keeps only the hash)."""
+
+    class Meta:
+        model = "exchange.ClientSecret"
+        exclude = ("plain",)
+
+    system = factory.SubFactory(MemberSystemFactory)
+    plain = factory.Sequence(lambda n: f"test-secret-{n:04d}")
+    secret_hash = factory.LazyAttribute(lambda o: _sha256(o.plain))
+    hint = factory.LazyAttribute(lambda o: o.plain[-4:])
+
+
+class AccessTokenFactory(factory.django.DjangoModelFactory):
+    """A bearer token `plain`, valid for ten minutes from now."""
+
+    class Meta:
+        model = "exchange.AccessToken"
+        exclude = ("plain",)
+
+    secret = factory.SubFactory(ClientSecretFactory)
+    system = factory.LazyAttribute(lambda o: o.secret.system)
+    plain = factory.Sequence(lambda n: f"test-token-{n:04d}")
+    token_hash = factory.LazyAttribute(lambda o: _sha256(o.plain))
+    expires_at = factory.LazyFunction(lambda: _later(minutes=10))
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exchange.Contract"
+
+    system = factory.SubFactory(MemberSystemFactory)
+    purpose = "benefit-payment"
+    legal_basis = "児童手当法第7条"
+    valid_from = factory.LazyFunction(lambda: _days_ago(30))
+
+
+class AcknowledgementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exchange.Acknowledgement"
+
+    system = factory.SubFactory(MemberSystemFactory)
+    submission = factory.SubFactory(SubmissionFactory)

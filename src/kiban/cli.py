@@ -6,6 +6,9 @@ import subprocess
 import sys
 import time
 
+# Commands spelt with a hyphen, mapped to the Django command modules that implement them.
+COMMAND_ALIASES = {"verify-log": "verify_log"}
+
 
 def _django_setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kiban.settings")
@@ -81,14 +84,35 @@ def _run_children(children: list[subprocess.Popen]) -> int:
     return max((child.returncode or 0) for child in children)
 
 
+def bureau_app(port: int, kiban_port: int) -> subprocess.Popen | None:
+    """Start the sample bureau application (examples/bureau_app) if this is a source checkout."""
+    from pathlib import Path
+
+    app = Path(__file__).resolve().parents[2] / "examples" / "bureau_app" / "app.py"
+    if not app.exists():
+        return None
+    env = {**os.environ, "KIBAN_URL": f"http://127.0.0.1:{kiban_port}"}
+    return subprocess.Popen([sys.executable, str(app), str(port)], env=env)
+
+
 def demo(port: int) -> int:
-    """Migrate, load the demo data, start the platform and its worker, print the sign-ins."""
+    """Migrate, load the demo data, start the platform and its worker, print the sign-ins.
+
+    The development identity provider is served by the same server under /dev-idp/; the
+    sample bureau application runs beside it on the next port.
+    """
+    os.environ.setdefault("KIBAN_DEV_IDP", "1")
+    os.environ.setdefault("KIBAN_BASE_URL", f"http://127.0.0.1:{port}")
     _django_setup()
     migrate()
     from kiban.web.demo import demo_banner, load_demo
 
     load_demo()
-    children = [worker(), serve(port)]
+    children = [worker(), serve(port),  # and webhook delivery with retries (kiban.events):
+                subprocess.Popen([sys.executable, "-m", "kiban", "deliver_webhooks", "--loop"])]
+    sample = bureau_app(port + 1, port)
+    if sample is not None:
+        children.append(sample)
     time.sleep(1.5)
     print(demo_banner(f"http://127.0.0.1:{port}"), flush=True)
     return _run_children(children)
@@ -117,6 +141,7 @@ def main(argv: list[str] | None = None) -> None:
             "| <any Django management command>"
         )
         return
+    argv[0] = COMMAND_ALIASES.get(command, command)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["kiban", *argv])

@@ -45,9 +45,14 @@ INSTALLED_APPS = [
     "kiban.web",
     "kiban.audit",
     "kiban.identity",
+    "oauth2_provider",
+    "kiban.devidp",
     "kiban.registry",
     "kiban.procedures",
     "kiban.submissions",
+    "kiban.exchange",
+    "kiban.events",
+    "kiban.insights",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kiban.identity.middleware.SessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -92,7 +98,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Keep each thread's connection: reopening costs a file open and the PRAGMAs per request.
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at once; IMMEDIATE avoids lock upgrades
         # that SQLite would otherwise fail with "database is locked" under concurrency.
@@ -128,6 +135,69 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "identity:sign-in"
 LOGIN_REDIRECT_URL = "submissions:my-page"
 LOGOUT_REDIRECT_URL = "web:home"
+
+# Idle sessions end: staff after 30 minutes, residents after an hour (identity middleware).
+KIBAN_IDLE_SECONDS_STAFF = int(os.environ.get("KIBAN_IDLE_SECONDS_STAFF", "1800"))
+KIBAN_IDLE_SECONDS_RESIDENT = int(os.environ.get("KIBAN_IDLE_SECONDS_RESIDENT", "3600"))
+
+# The development identity provider (kiban.devidp) under /dev-idp/: on in tests and in
+# `kiban demo`, never in production. It stands in for the national ID and GビズID.
+KIBAN_DEV_IDP = env_bool("KIBAN_DEV_IDP", TESTING or DEBUG)
+
+# External OpenID Connect providers kiban signs residents and businesses in with
+# (kiban.identity.id_providers). Without an issuer they default to the development provider.
+ID_PROVIDERS = {
+    code: {
+        "issuer": os.environ.get(f"{prefix}_ISSUER", "")
+        or (f"{BASE_URL}/dev-idp/{code}" if KIBAN_DEV_IDP else ""),
+        "client_id": os.environ.get(f"{prefix}_CLIENT_ID", "kiban"),
+        "client_secret": os.environ.get(f"{prefix}_CLIENT_SECRET", f"kiban-dev-idp-{code}-secret"),
+        "label": os.environ.get(f"{prefix}_LABEL", ""),
+        "timeout": float(os.environ.get("KIBAN_ID_PROVIDER_TIMEOUT", "10")),
+    }
+    for code, prefix in (("national", "KIBAN_NATIONAL_ID"), ("business", "KIBAN_BUSINESS_ID"))
+}
+
+# kiban as OpenID Connect provider for bureau applications (django-oauth-toolkit). ID tokens are
+# signed with rotating RSA keys from KIBAN_OIDC_KEY_DIR (`kiban oidc_rotate_key`).
+from kiban.identity.signing_keys import signing_keys  # noqa: E402  (a plain module, no Django)
+
+OIDC_KEY_DIR = Path(os.environ.get("KIBAN_OIDC_KEY_DIR", VAR_DIR / "oidc-keys"))
+_OIDC_CURRENT_KEY, _OIDC_RETIRED_KEYS = signing_keys(OIDC_KEY_DIR)
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_ISS_ENDPOINT": os.environ.get("KIBAN_OIDC_ISSUER", ""),
+    "OIDC_RSA_PRIVATE_KEY": _OIDC_CURRENT_KEY,
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": _OIDC_RETIRED_KEYS,
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OAUTH2_VALIDATOR_CLASS": "kiban.identity.oidc_provider.KibanOAuth2Validator",
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "SCOPES": {
+        "openid": "OpenID Connect", "profile": "person.name", "email": "person.email",
+        "address": "person.address", "phone": "person.phone", "birthdate": "person.birth_date",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("KIBAN_OIDC_TOKEN_SECONDS", "600")),
+    "ID_TOKEN_EXPIRE_SECONDS": int(os.environ.get("KIBAN_OIDC_TOKEN_SECONDS", "600")),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 8 * 3600,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG or TESTING or KIBAN_DEV_IDP
+    else ["https"],
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+}
+
+# Passkeys (WebAuthn) for staff: the relying party is kiban's host name. Browsers refuse IP
+# addresses, so open the demo at http://localhost:PORT to try them.
+KIBAN_WEBAUTHN_RP_ID = os.environ.get("KIBAN_WEBAUTHN_RP_ID", "localhost")
+KIBAN_WEBAUTHN_RP_NAME = os.environ.get("KIBAN_WEBAUTHN_RP_NAME", "kiban")
 
 # Lockout after repeated failures (django-axes): per account and address.
 AXES_FAILURE_LIMIT = int(os.environ.get("KIBAN_LOCKOUT_FAILURES", "5"))

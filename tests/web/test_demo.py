@@ -64,7 +64,7 @@ def test_demo_accounts_sign_in_with_the_demo_password():
 
     users = User.objects.filter(email__endswith="@demo.kiban.jp")
 
-    assert users.count() == 7
+    assert users.count() == 8
     assert all(user.check_password(DEMO_PASSWORD) for user in users)
 
 

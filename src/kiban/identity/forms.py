@@ -71,3 +71,44 @@ class RegisterForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return cleaned
+
+
+class ReauthenticateForm(forms.Form):
+    """Confirm it is still the account holder before linking an identity to the account."""
+
+    password = forms.CharField(
+        label=_("Your kiban password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user: User, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not user.has_usable_password():
+            # An account created through the identity provider has no password to confirm.
+            del self.fields["password"]
+
+
+class LinkAccountForm(SignInForm):
+    """Sign in with the password of the existing account to link a verified identity to it."""
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if not user.is_resident:
+            raise forms.ValidationError(
+                _("Only residents' and businesses' accounts can be linked."), code="not_resident"
+            )
+
+
+class NewAccountForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def clean_email(self) -> str:
+        email = fold_width(self.cleaned_data["email"]).strip().lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(
+                _("An account with this e-mail address already exists. Link it instead.")
+            )
+        return email

@@ -2,6 +2,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django_otp.models import Device
 
 from kiban.identity.constants import Assurance, OrganisationKind, Role, UserKind
 
@@ -100,3 +101,90 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} @ {self.organisation.code}"
+
+
+class ExternalIdentity(models.Model):
+    """An account's identity at an external OpenID Connect provider (national ID, GビズID).
+
+    One identity belongs to one account; an account has at most one per provider.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    provider = models.CharField(max_length=40)
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField(default=timezone.now)
+    verified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique"),
+            models.UniqueConstraint(
+                fields=["user", "provider"], name="external_identity_per_provider"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.subject} → {self.user_id}"
+
+
+class UserSession(models.Model):
+    """A signed-in session of an account, listed so its owner can see and end it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id} since {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SignOnClient(models.Model):
+    """A bureau application that signs residents in through kiban (an OpenID Connect client).
+
+    Registered by the platform team for one organisation; `member_system` and `contract` name
+    its entries in the system integration platform (exchange).
+    """
+
+    application = models.OneToOneField(
+        "oauth2_provider.Application", on_delete=models.CASCADE, related_name="sign_on_client"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    name_ja = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    purpose_ja = models.CharField(max_length=300)
+    purpose_en = models.CharField(max_length=300)
+    scopes = models.JSONField(default=list)  # the scopes it may ask for, besides openid
+    member_system = models.CharField(max_length=120, blank=True)
+    contract = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name_ja
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_ja
+
+    def purpose(self, language: str) -> str:
+        return self.purpose_en if language == "en" else self.purpose_ja
+
+    @property
+    def consent_purpose(self) -> str:
+        """The registry purpose under which the resident's consent to this application is kept."""
+        return f"oidc:{self.application.client_id}"
+
+
+class PasskeyDevice(Device):
+    """A staff member's passkey (a WebAuthn credential), one of django-otp's second factors."""
+
+    credential_id = models.CharField(max_length=400, unique=True)  # base64url
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)

@@ -37,13 +37,24 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         default = "/staff/inbox/" if user.is_staff_member else "/my/"
         if services.role_requires_two_factor(user):
             request.session[PENDING_KEY] = {"user": user.pk, "next": _next_url(request, default)}
-            if selectors.confirmed_totp_device(user=user) is None:
+            has_passkey = selectors.passkeys_of(user=user).exists()
+            if selectors.confirmed_totp_device(user=user) is None and not has_passkey:
                 return redirect("identity:totp-setup")
             return redirect("identity:two-factor")
         login(request, user, backend=BACKEND)
         audit_record(action="account.sign_in", actor=user, target=user)
         return redirect(_next_url(request, default))
-    return render(request, "identity/sign_in.html", {"form": form, "next": _next_url(request, "")})
+    from kiban.identity.id_providers import id_providers
+
+    return render(
+        request,
+        "identity/sign_in.html",
+        {
+            "form": form,
+            "next": _next_url(request, ""),
+            "id_providers": id_providers.configured(),
+        },
+    )
 
 
 def _pending_user(request: HttpRequest) -> tuple[User | None, str]:
@@ -55,10 +66,11 @@ def _pending_user(request: HttpRequest) -> tuple[User | None, str]:
 def two_factor(request: HttpRequest) -> HttpResponse:
     user, next_url = _pending_user(request)
     device = user and selectors.confirmed_totp_device(user=user)
-    if device is None:
+    has_passkey = bool(user) and selectors.passkeys_of(user=user).exists()
+    if device is None and not has_passkey:
         return redirect("identity:sign-in")
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and device is not None:
         if device.verify_token(form.cleaned_data["code"]):
             del request.session[PENDING_KEY]
             login(request, user, backend=BACKEND)
@@ -67,7 +79,15 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             return redirect(next_url)
         security_event(action="totp_failed", request=request, data={"user": user.pk})
         form.add_error("code", _("That code is not right or has expired. Try the current code."))
-    return render(request, "identity/two_factor.html", {"form": form})
+    return render(
+        request,
+        "identity/two_factor.html",
+        {
+            "form": form,
+            "has_totp": device is not None,
+            "has_passkey": has_passkey,
+        },
+    )
 
 
 def _qr_svg(uri: str) -> str:
@@ -107,6 +127,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         audit_record(action="account.sign_out", actor=request.user, target=request.user)
+    services.session_forget(session_key=request.session.session_key)
     logout(request)
     messages.success(request, _("You have signed out."))
     return redirect("web:home")

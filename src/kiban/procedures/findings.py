@@ -1,4 +1,4 @@
-"""The problems the definition validator reports."""
+"""The problems the definition validator and the quality gate report."""
 
 from __future__ import annotations
 
@@ -12,3 +12,17 @@ class Finding:
     path: str
     code: str
     message: str
+
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class QualityFinding:
+    """One finding of the gate: ``severity`` is "error" (blocks) or "warning"."""
+
+    path: str
+    code: str
+    message: str
+    severity: str = ERROR
+    where: str = ""

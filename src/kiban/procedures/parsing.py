@@ -13,7 +13,7 @@ from dataclasses import field as dataclass_field
 from typing import Any
 
 from kiban.procedures.conditions import is_empty, is_required, step_fields
-from kiban.procedures.field_types import FieldError, RowErrors, field_types
+from kiban.procedures.field_types import FieldError, RowErrors, field_types, required_error
 
 FIELD_PREFIX = "f-"
 
@@ -86,7 +86,7 @@ def _check_required(result: StepResult, fields: list[dict], answers: Mapping[str
         if field_id in result.errors or not is_empty(result.values.get(field_id)):
             continue
         if is_required(field, merged):
-            result.errors[field_id] = field_types[field["type"]].required_message(field)
+            result.errors[field_id] = required_error(field)
 
 
 def _action(fields: list[dict], data: Mapping[str, Any]) -> tuple[str | None, str | None]:

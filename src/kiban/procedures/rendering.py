@@ -36,7 +36,9 @@ class StepRendering:
 
     def render(self, field: dict, name: str, key: str) -> str:
         """Render a subfield (of a group row) whose error messages are under ``key``."""
-        return render_field(self, field, name, key, required=bool(field.get("required")))
+        return render_field(
+            self, field, name, key, required=bool(field.get("required")), nested=True
+        )
 
 
 def prefill_notice(info: Mapping[str, Any], language: str) -> str:
@@ -90,13 +92,19 @@ def render_field(
     *,
     required: bool,
     prefill: Mapping[str, Any] | None = None,
+    nested: bool = False,
 ) -> SafeString:
-    """Render one field with its type's template; ``key`` finds its error and warnings."""
+    """Render one field with its type's template; ``key`` finds its error and warnings.
+
+    A ``nested`` field (in a group row: a child, a household member) is about someone else,
+    so the browser must not fill it with the resident's own name, phone or e-mail.
+    """
     kind = field_types[field["type"]]
     context = _common(state, field, name, key)
     context.update(
         required=required,
-        autocomplete=field.get("autocomplete") or kind.autocomplete,
+        nested=nested,
+        autocomplete=field.get("autocomplete") or ("off" if nested else kind.autocomplete),
         prefill=prefill_notice(prefill, state.language) if prefill else "",
     )
     context.update(kind.context(field, name, state))

@@ -75,3 +75,171 @@ def version_checked(version: ProcedureVersion) -> dict:
         )
         raise TamperedVersion(f"{version.procedure.code} v{version.number}")
     return version.definition
+
+
+# --- the builder ----------------------------------------------------------------------------
+
+BUILDER_ROLES = ("editor", "reviewer", "publisher")
+
+
+def builder_roles(user, organisation) -> set[str]:
+    """Return which builder roles ``user`` holds in ``organisation`` (one query)."""
+    from kiban.identity.selectors import organisations_of
+
+    if not getattr(user, "is_authenticated", False) or organisation is None:
+        return set()
+    roles = set()
+    for role in BUILDER_ROLES:
+        if organisations_of(user=user, roles={role}).filter(pk=organisation.pk).exists():
+            roles.add(role)
+    return roles
+
+
+def has_builder_role(user, organisation, role: str) -> bool:
+    """Return whether ``user`` holds ``role`` in ``organisation``."""
+    from kiban.identity.selectors import has_role
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return has_role(user=user, organisation=organisation, roles={role})
+
+
+def builder_organisations(user, roles=BUILDER_ROLES):
+    """Return the organisations in which ``user`` holds one of the builder ``roles``."""
+    from kiban.identity.selectors import organisations_of
+
+    return organisations_of(user=user, roles=set(roles)).order_by("code")
+
+
+def procedures_of(organisations) -> list:
+    """Return the procedures of ``organisations`` with their versions (two queries)."""
+    from kiban.procedures.models import Procedure
+
+    return list(
+        Procedure.objects.filter(organisation__in=organisations)
+        .select_related("organisation")
+        .prefetch_related("versions")
+        .order_by("organisation__code", "code")
+    )
+
+
+def open_version(procedure) -> ProcedureVersion | None:
+    """Return the procedure's draft or version in review, if it has one."""
+    return (
+        procedure.versions.filter(status__in=(VersionStatus.DRAFT, VersionStatus.IN_REVIEW))
+        .order_by("-number")
+        .first()
+    )
+
+
+def procedure_versions(procedure) -> list[ProcedureVersion]:
+    """Return every version of ``procedure``, newest first, with who did what."""
+    return list(
+        procedure.versions.select_related(
+            "created_by", "submitted_by", "approved_by", "published_by"
+        ).order_by("-number")
+    )
+
+
+def catalogue_for(organisation) -> tuple[dict, set[str]]:
+    """Return ({code: Attribute} of the catalogue, codes ``organisation`` may prefill from)."""
+    from kiban.procedures.attribute_access import readable_codes
+    from kiban.registry.selectors import attribute_catalogue
+
+    attributes = {attribute.code: attribute for attribute in attribute_catalogue()}
+    return attributes, readable_codes(organisation, attributes.values())
+
+
+def version_quality(version, *, check_accessibility: bool = True, language: str = "ja") -> list:
+    """Return the quality gate's findings for ``version`` (see ``kiban.procedures.quality``)."""
+    from kiban.procedures.quality import quality_findings
+
+    attributes, readable = catalogue_for(version.procedure.organisation)
+    return quality_findings(
+        version.definition,
+        attributes=attributes,
+        readable=readable,
+        check_accessibility=check_accessibility,
+        language=language,
+    )
+
+
+def shared_templates() -> list:
+    """Return the templates any bureau may copy, newest first, with their procedures."""
+    from kiban.procedures.models import ProcedureTemplate
+
+    return list(
+        ProcedureTemplate.objects.filter(withdrawn_at=None)
+        .select_related("version__procedure__organisation", "shared_by")
+        .order_by("-shared_at")
+    )
+
+
+def builder_history(procedure, limit: int = 200) -> list:
+    """Return the audit records of ``procedure`` and its versions, newest first."""
+    from kiban.audit.models import AuditRecord
+    from kiban.procedures.models import Procedure
+
+    version_ids = [str(pk) for pk in procedure.versions.values_list("pk", flat=True)]
+    records = AuditRecord.objects.filter(
+        target_type=ProcedureVersion._meta.label_lower, target_id__in=version_ids
+    ) | AuditRecord.objects.filter(
+        target_type=Procedure._meta.label_lower, target_id=str(procedure.pk)
+    )
+    return list(records.select_related("actor").order_by("-at", "-id")[:limit])
+
+
+# --- life events ----------------------------------------------------------------------------
+
+
+def published_life_events() -> list:
+    """Return the life events offered to residents, with their procedures' organisations."""
+    from kiban.procedures.models import LifeEvent
+
+    return list(
+        LifeEvent.objects.exclude(published_at=None)
+        .select_related("organisation")
+        .prefetch_related("entries__procedure__organisation")
+        .order_by("code")
+    )
+
+
+def life_events_of(organisations) -> list:
+    """Return the life events owned by ``organisations`` (for their editors)."""
+    from kiban.procedures.models import LifeEvent
+
+    return list(
+        LifeEvent.objects.filter(organisation__in=organisations)
+        .select_related("organisation")
+        .prefetch_related("entries__procedure")
+        .order_by("code")
+    )
+
+
+def bundle_candidates() -> list[ProcedureVersion]:
+    """Return the latest published version of every procedure, for adding to a life event."""
+    return published_procedures()
+
+
+def journey_of(*, user, public_id):
+    """Return the journey ``public_id`` of applicant ``user``, or raise Journey.DoesNotExist."""
+    from kiban.procedures.models import Journey
+
+    return Journey.objects.select_related("life_event").get(public_id=public_id, applicant=user)
+
+
+def journey_items(journey) -> list[tuple]:
+    """Return [(submission, checked definition)] of the journey, in the life event's order."""
+    items = []
+    for item in journey.items.select_related(
+        "submission__version__procedure__organisation", "submission__organisation"
+    ).order_by("position", "id"):
+        items.append((item.submission, version_checked(item.submission.version)))
+    return items
+
+
+def journeys_of(*, user) -> list:
+    """Return the resident's journeys, newest first."""
+    from kiban.procedures.models import Journey
+
+    return list(Journey.objects.filter(applicant=user).select_related("life_event"))

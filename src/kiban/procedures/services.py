@@ -102,7 +102,8 @@ def version_update(*, version: ProcedureVersion, definition: dict, actor) -> Pro
     if locked.status not in EDITABLE:
         raise VersionNotEditable(_("A published version cannot be changed; create a new version."))
     locked.definition = definition
-    locked.save(update_fields=["definition"])
+    locked.revision += 1
+    locked.save(update_fields=["definition", "revision"])
     audit_record(
         action="procedure.version_update",
         actor=actor,
@@ -150,7 +151,8 @@ def version_publish(
     locked.status = VersionStatus.PUBLISHED
     locked.content_hash = canonical_hash(locked.definition)
     locked.published_at = timezone.now()
-    locked.save(update_fields=["status", "content_hash", "published_at"])
+    locked.published_by = _user(actor)
+    locked.save(update_fields=["status", "content_hash", "published_at", "published_by"])
     audit_record(
         action="procedure.version_publish",
         actor=actor,

@@ -274,11 +274,25 @@ def validate_definition(definition: Any, *, attribute_codes: Mapping[str, str]) 
     findings = schema_findings(definition)
     if findings:
         return findings + script_findings(definition)
-    findings += _duplicate_ids(definition)
+    return structure_findings(definition, attribute_codes=attribute_codes)
+
+
+def structure_findings(
+    definition: Mapping[str, Any], *, attribute_codes: Mapping[str, str]
+) -> list[Finding]:
+    """Return the problems beyond the JSON Schema: ids, types, prefill, law, conditions, size.
+
+    ``definition`` must have the shape the schema gives (steps with ids, fields with ids and
+    types); texts may be missing. The builder uses this to report everything at once while a
+    draft still lacks some texts.
+    """
+    limits = _limit_findings(definition)
+    if any(finding.code == "too_many_fields" for finding in limits):
+        return limits  # Checking each of 10,000 fields would only bury this one message.
+    findings = _duplicate_ids(definition)
     for place in fields_at(definition):
         findings += _type_findings(place)
         findings += _prefill_findings(place, attribute_codes)
         findings += _legal_findings(definition, place)
     findings += condition_findings(definition)
-    findings += _limit_findings(definition)
-    return findings + script_findings(definition)
+    return findings + limits + script_findings(definition)

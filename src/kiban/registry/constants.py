@@ -43,6 +43,7 @@ class AccessorKind(models.TextChoices):
     PROCEDURE = "procedure", _("Procedure (prefill)")
     STAFF = "staff", _("Staff member")
     SYSTEM = "system", _("Bureau system")
+    REPRESENTATIVE = "representative", _("Someone who acts for you")
     SELF = "self", _("You")
 
 
@@ -57,3 +58,12 @@ class Purpose(models.TextChoices):
     PREFILL = "prefill", _("Prefill an application you started")
     CASE_WORK = "case_work", _("Handle an application you submitted")
     SELF_VIEW = "self_view", _("You viewed your own data")
+    REPRESENTATION = "representation", _("Act for you as parent, guardian or representative")
+
+
+class RepresentationKind(models.TextChoices):
+    """How one person may act for another subject (代理・代表)."""
+
+    PARENT = "parent", _("Parent (for a child)")
+    GUARDIAN = "guardian", _("Legal guardian")
+    REPRESENTATIVE = "representative", _("Representative of a business")

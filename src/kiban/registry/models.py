@@ -8,6 +8,7 @@ from kiban.registry.constants import (
     AccessorKind,
     Method,
     Outcome,
+    RepresentationKind,
     Sensitivity,
     SourceKind,
     SubjectKind,
@@ -149,3 +150,32 @@ class AccessRecord(models.Model):
 
     def __str__(self) -> str:
         return f"read {self.attribute_codes} of {self.subject_id} for {self.purpose}"
+
+
+class Representation(models.Model):
+    """A person (an account) who may act for a subject: a parent for a child, a representative
+    for a business. Checked on every access made on the subject's behalf; visible to both."""
+
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="representations")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="representations"
+    )
+    kind = models.CharField(max_length=20, choices=RepresentationKind.choices)
+    source_label = models.CharField(max_length=200, blank=True)  # where we know it from
+    valid_from = models.DateField(default=timezone.localdate)
+    valid_to = models.DateField(null=True, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["agent", "subject"])]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.kind} for {self.subject_id}"
+
+    def is_active(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.valid_from <= on and (self.valid_to is None or self.valid_to > on)

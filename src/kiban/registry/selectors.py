@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from kiban.registry.constants import AccessorKind, Outcome, Purpose
-from kiban.registry.models import AccessRecord, Attribute, Consent, Fact, Subject
+from kiban.registry.models import AccessRecord, Attribute, Consent, Fact, Representation, Subject
 from kiban.registry.services import access_record
 
 
@@ -42,12 +42,22 @@ def _consented_codes(subject: Subject, purpose: str, organisation) -> set[str]:
     return set(consents.values_list("attributes__code", flat=True)) - {None}
 
 
+def consented_codes(*, subject: Subject, purpose: str, organisation=None) -> set[str]:
+    """Return the attribute codes the subject's active consents for `purpose` cover."""
+    return _consented_codes(subject, purpose, organisation)
+
+
 def _allowed(
     subject: Subject, codes: set[str], purpose: str, accessor: Accessor
 ) -> tuple[set, str]:
     """Return the codes this accessor may read for `purpose`, and the basis that allows them."""
     if accessor.kind == AccessorKind.SELF:
         return codes, "subject"
+    if accessor.kind == AccessorKind.REPRESENTATIVE:
+        # Whoever acts for the subject must hold an active representation at every read.
+        if accessor.user is None or not acts_for(agent=accessor.user, subject=subject):
+            return set(), ""
+        return codes, accessor.legal_basis or "representation"
     if accessor.kind == AccessorKind.PROCEDURE and purpose == Purpose.PREFILL:
         return codes & _consented_codes(subject, purpose, accessor.organisation), "consent"
     if accessor.legal_basis:
@@ -141,10 +151,37 @@ def subject_of_user(user) -> Subject | None:
     return Subject.objects.filter(user=user).first()
 
 
+def _active(queryset: QuerySet[Representation]) -> QuerySet[Representation]:
+    today = timezone.localdate()
+    return queryset.filter(valid_from__lte=today).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
+
+
+def representations_for(*, subject: Subject) -> QuerySet[Representation]:
+    """Return who may act for `subject` (for the subject's own My data), active ones."""
+    return _active(Representation.objects.filter(subject=subject)).select_related("agent")
+
+
+def representations_by(*, agent) -> QuerySet[Representation]:
+    """Return the subjects `agent` may act for, active ones."""
+    return _active(Representation.objects.filter(agent=agent)).select_related("subject")
+
+
+def acts_for(*, agent, subject: Subject) -> bool:
+    """Return whether `agent` may act for `subject` today (their own subject always)."""
+    if subject.user_id is not None and subject.user_id == agent.pk:
+        return True
+    return _active(Representation.objects.filter(agent=agent, subject=subject)).exists()
+
+
 def applying_subject(*, user, business: bool = False) -> Subject | None:
     """Return whom an application is about: a business the user represents, or the user."""
     if business:
-        represented = Subject.objects.filter(kind="business", representatives=user).first()
+        represented = (
+            Subject.objects.filter(kind="business", representations__in=representations_by(agent=user))
+            .order_by("pk").first()
+        )
+        if represented is None:
+            represented = Subject.objects.filter(kind="business", representatives=user).first()
         if represented is not None:
             return represented
     return subject_of_user(user)

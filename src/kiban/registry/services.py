@@ -4,12 +4,20 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from kiban.audit.services import audit_record
-from kiban.registry.constants import AccessorKind, Outcome, SubjectKind
-from kiban.registry.models import AccessRecord, Attribute, Consent, Fact, Subject
+from kiban.events.services import event_emit
+from kiban.registry.constants import AccessorKind, Outcome, RepresentationKind, SubjectKind
+from kiban.registry.models import (
+    AccessRecord,
+    Attribute,
+    Consent,
+    Fact,
+    Representation,
+    Subject,
+)
 
 
 class UnknownAttribute(ValueError):
@@ -68,6 +76,13 @@ def fact_record(
         target=fact,
         data={"attribute": attribute_code, "source": source_kind, "method": method},
     )
+    event_emit(
+        type="fact.published", organisation=source_organisation, subject=subject,
+        actor_label=actor_label,
+        payload={"subject": str(subject.public_id), "attribute": attribute_code, "fact": fact.pk,
+                 "valid_from": fact.valid_from.isoformat(), "source_kind": source_kind,
+                 "method": method, "source": getattr(source_organisation, "code", None)},
+    )
     return fact
 
 
@@ -102,6 +117,12 @@ def consent_withdraw(*, consent: Consent, actor=None) -> Consent:
         consent.withdrawn_at = timezone.now()
         consent.save(update_fields=["withdrawn_at"])
         audit_record(action="consent.withdraw", actor=actor, target=consent)
+        event_emit(
+            type="consent.withdrawn", organisation=consent.organisation_id,
+            subject=consent.subject,
+            payload={"consent": consent.pk, "purpose": consent.purpose,
+                     "attributes": sorted(consent.attributes.values_list("code", flat=True))},
+        )
     return consent
 
 
@@ -130,3 +151,38 @@ def access_record(
         basis=basis,
         outcome=outcome,
     )
+
+
+@transaction.atomic
+def representation_record(
+    *, subject: Subject, agent, kind: str, source_label: str = "", valid_from: date | None = None,
+    actor=None,
+) -> Representation:
+    """Record that `agent` may act for `subject` (kept if an active one of that kind exists)."""
+    today = timezone.localdate()
+    active = Representation.objects.filter(subject=subject, agent=agent, kind=kind).filter(
+        models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=today)
+    ).first()
+    if active is not None:
+        return active
+    representation = Representation.objects.create(
+        subject=subject, agent=agent, kind=kind, source_label=source_label,
+        valid_from=valid_from or today, recorded_by=actor,
+    )
+    if kind == RepresentationKind.REPRESENTATIVE:
+        subject.representatives.add(agent)
+    audit_record(action="representation.record", actor=actor, target=representation,
+                 data={"kind": kind, "subject": str(subject.public_id), "agent": agent.pk})
+    return representation
+
+
+@transaction.atomic
+def representation_end(*, representation: Representation, actor=None) -> Representation:
+    """End a representation from today; later accesses on the subject's behalf are refused."""
+    if representation.valid_to is None or representation.valid_to > timezone.localdate():
+        representation.valid_to = timezone.localdate()
+        representation.save(update_fields=["valid_to"])
+        if representation.kind == RepresentationKind.REPRESENTATIVE:
+            representation.subject.representatives.remove(representation.agent)
+        audit_record(action="representation.end", actor=actor, target=representation)
+    return representation

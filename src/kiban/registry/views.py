@@ -53,8 +53,13 @@ def my_data(request: HttpRequest) -> HttpResponse:
                 ],
             }
         )
+    purposes = _purpose_labels(language)
     consents = [
-        {"consent": c, "labels": [a.label(language) for a in c.attributes.all()]}
+        {
+            "consent": c,
+            "labels": [a.label(language) for a in c.attributes.all()],
+            "purpose_label": purposes.get(c.purpose, ""),
+        }
         for c in selectors.consents_of(subject=subject)
     ]
     log = [
@@ -63,12 +68,45 @@ def my_data(request: HttpRequest) -> HttpResponse:
             "labels": [
                 catalogue[c].label(language) if c in catalogue else c for c in r.attribute_codes
             ],
+            "purpose_label": purposes.get(r.purpose, ""),
         }
         for r in selectors.access_log_of(subject=subject)
     ]
     return render(
-        request, "registry/my_data.html", {"rows": rows, "consents": consents, "log": log}
+        request, "registry/my_data.html", {
+            "rows": rows, "consents": consents, "log": log,
+            "acting_for_me": selectors.representations_for(subject=subject),
+            "i_act_for": _acting_for(request.user, language),
+        }
     )
+
+
+def _purpose_labels(language: str) -> dict[str, str]:
+    """Return readable labels of purposes that name a bureau application (oidc:<client>)."""
+    from kiban.identity.selectors import sign_on_client_names
+
+    return {
+        purpose: _("Sign-in to %(name)s") % {"name": client.name(language)}
+        for purpose, client in sign_on_client_names().items()
+    }
+
+
+def _acting_for(user, language: str) -> list[dict]:
+    """Return whom the user may act for, each with its current name."""
+    rows = []
+    for representation in selectors.representations_by(agent=user):
+        subject = representation.subject
+        code = "business.name" if subject.kind == "business" else "person.name"
+        facts = selectors.facts_read(
+            subject=subject, attribute_codes=[code], purpose=Purpose.REPRESENTATION,
+            accessor=selectors.Accessor(
+                kind=AccessorKind.REPRESENTATIVE, user=user,
+                legal_basis=representation.get_kind_display(),
+            ),
+        )
+        name = value_display(facts[code].attribute.value_type, facts[code].value) if code in facts else ""
+        rows.append({"representation": representation, "name": name})
+    return rows
 
 
 @login_required

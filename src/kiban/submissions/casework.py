@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kiban.audit.services import audit_record, security_event
+from kiban.events.services import event_emit
 from kiban.identity.constants import Role, UserKind
 from kiban.identity.models import Organisation, User
 from kiban.jp.width import fold_width
@@ -81,7 +82,24 @@ def staff_organisations(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(Q(pk__in=member_of) | Q(parent_id__in=member_of))
 
 
-def may_work(*, user: User, submission: Submission) -> bool:
+@dataclass(frozen=True)
+class SystemActor:
+    """A bureau system working cases through the exchange API, for the organisations listed."""
+
+    label: str
+    organisation_ids: frozenset[int]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def _user(actor: User | SystemActor) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def may_work(*, user: User | SystemActor, submission: Submission) -> bool:
+    if isinstance(user, SystemActor):
+        return submission.organisation_id in user.organisation_ids
     return staff_organisations(user).filter(pk=submission.organisation_id).exists()
 
 
@@ -314,15 +332,23 @@ def _move(locked: Submission, to_status: str, actor: User, note: str) -> StatusC
             "transition", **{"from": Status(locked.status).label, "to": Status(to_status).label}
         )
     change = StatusChange.objects.create(
-        submission=locked, from_status=locked.status, to_status=to_status, by=actor,
+        submission=locked, from_status=locked.status, to_status=to_status, by=_user(actor),
         by_label=str(actor), note=note,
     )
     locked.status = to_status
     locked.updated_at = change.at
     locked.save(update_fields=["status", "updated_at"])
     audit_record(
-        action="submission.status_change", actor=actor, organisation=locked.organisation,
-        target=locked, data={"from": change.from_status, "to": to_status},
+        action="submission.status_change", actor=_user(actor), actor_label=str(actor),
+        organisation=locked.organisation, target=locked,
+        data={"from": change.from_status, "to": to_status},
+    )
+    event_emit(
+        type="submission.status_changed", organisation=locked.organisation_id,
+        subject=locked.subject, actor_label=str(actor),
+        payload={"submission": str(locked.public_id), "reference": locked.reference,
+                 "procedure": locked.version.procedure.code, "from": change.from_status,
+                 "to": to_status},
     )
     return change
 
@@ -353,7 +379,7 @@ def submission_status_change(
 
 def _message(locked: Submission, kind: str, body: str, actor: User) -> Message:
     return Message.objects.create(
-        submission=locked, kind=kind, author=actor, author_label=str(actor), body=body
+        submission=locked, kind=kind, author=_user(actor), author_label=str(actor), body=body
     )
 
 
@@ -382,10 +408,25 @@ def submission_correction_request(*, submission: Submission, body: str, actor: U
     _move(locked, Status.NEEDS_CORRECTION, actor, "")
     message = _message(locked, MessageKind.CORRECTION_REQUEST, body, actor)
     audit_record(
-        action="submission.correction_request", actor=actor, organisation=locked.organisation,
-        target=locked, data={"message": message.pk},
+        action="submission.correction_request", actor=_user(actor), actor_label=str(actor),
+        organisation=locked.organisation, target=locked, data={"message": message.pk},
     )
     _sync(submission, locked)
+    return message
+
+
+@transaction.atomic
+def submission_notice(*, submission: Submission, body: str, actor: User | SystemActor) -> Message:
+    """Send the applicant a message from the bureau; the status stays as it is."""
+    body = body.strip()
+    if not body:
+        raise CaseworkRefused("empty_body")
+    locked = _locked_for(submission, actor)
+    message = _message(locked, MessageKind.NOTICE, body, actor)
+    audit_record(
+        action="submission.notice", actor=_user(actor), actor_label=str(actor),
+        organisation=locked.organisation, target=locked, data={"message": message.pk},
+    )
     return message
 
 

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from kiban.audit.services import audit_record
+from kiban.events.services import event_emit
 from kiban.jp.check_character import reference_with_check
 from kiban.procedures import forms as procedure_forms
 from kiban.procedures.field_types import field_types
@@ -227,6 +228,12 @@ def submission_submit(
         by=actor,
         by_label=str(actor),
     )
+    event_emit(
+        type="submission.created", organisation=locked.organisation_id, subject=locked.subject,
+        actor_label="applicant",
+        payload={"submission": str(locked.public_id), "reference": locked.reference,
+                 "procedure": locked.version.procedure.code, "status": locked.status},
+    )
     codes = _save_back(locked, definition, save_back, actor) if consent else []
     if codes:
         registry_services.consent_give(
@@ -269,6 +276,13 @@ def correction_reply(*, submission: Submission, body: str, actor) -> Message:
     locked.status = Status.IN_REVIEW
     locked.updated_at = timezone.now()
     locked.save(update_fields=["status", "updated_at"])
+    event_emit(
+        type="submission.status_changed", organisation=locked.organisation_id,
+        subject=locked.subject, actor_label=str(actor),
+        payload={"submission": str(locked.public_id), "reference": locked.reference,
+                 "procedure": locked.version.procedure.code,
+                 "from": Status.NEEDS_CORRECTION, "to": Status.IN_REVIEW},
+    )
     audit_record(action="submission.reply", actor=actor, target=locked)
     return message
 

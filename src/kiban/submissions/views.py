@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kiban.audit.services import security_event
+from kiban.identity import selectors as identity_selectors
+from kiban.insights import services as insights
 from kiban.procedures import forms as procedure_forms
 from kiban.procedures import selectors as procedure_selectors
 from kiban.procedures.models import Procedure
@@ -44,6 +46,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         }
         for version in procedure_selectors.published_procedures()
     ]
+    insights.journey_record(request, "catalogue_view")
     return render(request, "submissions/catalogue.html", {"entries": entries})
 
 
@@ -65,9 +68,16 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         if not request.user.is_resident:
             messages.error(request, _("Staff accounts cannot apply. Sign in as a resident."))
             return redirect(request.path)
+        if not identity_selectors.meets_assurance(
+            user=request.user, required=definition.get("requires_assurance")
+        ):
+            messages.info(request, _("This service needs a verified identity. Verify it once "
+                                     "with your My Number card, then start again here."))
+            return redirect(f"{reverse('identity:verify')}?next={request.path}")
         submission = services.draft_start(
             version=version, definition=definition, applicant=request.user
         )
+        insights.journey_record(request, "start", submission=submission)
         first = procedure_forms.visible_steps(definition, submission.answers)[0]
         return redirect("submissions:step", public_id=submission.public_id, index=first)
     context = {
@@ -80,6 +90,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         "reused": reused,
         "steps": step_titles(definition, {}, language),
     }
+    insights.journey_record(request, "procedure_view", procedure=procedure)
     return render(request, "submissions/procedure_detail.html", context)
 
 
@@ -113,11 +124,13 @@ def step(request: HttpRequest, public_id, index: int) -> HttpResponse:
         valid = {k: v for k, v in result.values.items() if k not in result.errors}
         answers = {**submission.answers, **valid}
         if result.action or result.errors:
+            insights.journey_errors(request, submission, index, result.errors)
             submission = services.draft_save_step(
                 submission=submission, step_index=index, values=valid, next_step=submission.step
             )
             raw, errors, warnings = result.raw, result.errors, result.warnings
         else:
+            insights.journey_record(request, "step_completed", submission=submission, step=index)
             target = next_step(definition, index, answers)
             submission = services.draft_save_step(
                 submission=submission,
@@ -133,6 +146,7 @@ def step(request: HttpRequest, public_id, index: int) -> HttpResponse:
             if target is None:
                 return redirect("submissions:review", public_id=public_id)
             return redirect("submissions:step", public_id=public_id, index=target)
+    insights.journey_record(request, "step_shown", submission=submission, step=index)
     fields_html = procedure_forms.render_step(
         definition,
         index,
@@ -187,7 +201,9 @@ def review(request: HttpRequest, public_id) -> HttpResponse:
                 )
                 return redirect("submissions:step", public_id=public_id, index=error.detail[0])
             problem = error.code
+            insights.journey_record(request, "error", submission=submission)
         else:
+            insights.journey_record(request, "submitted", submission=submission)
             return redirect("submissions:receipt", public_id=public_id)
     context = {
         "submission": submission,
@@ -198,6 +214,7 @@ def review(request: HttpRequest, public_id) -> HttpResponse:
         "problem": problem,
         "steps": step_titles(definition, submission.answers, language, current="review"),
     }
+    insights.journey_record(request, "review", submission=submission)
     return render(request, "submissions/review.html", context)
 
 
@@ -248,6 +265,7 @@ def my_page(request: HttpRequest) -> HttpResponse:
 def application(request: HttpRequest, public_id) -> HttpResponse:
     submission = selectors.submission_of_applicant(request=request, public_id=public_id)
     if submission.status == Status.DRAFT:
+        insights.journey_record(request, "resumed", submission=submission)
         return redirect("submissions:step", public_id=public_id, index=submission.step)
     definition = _definition(request, submission.version)
     language = get_language()

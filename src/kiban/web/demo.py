@@ -20,9 +20,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from kiban.audit.services import audit_record
+from kiban.exchange.demo import exchange_banner_lines, exchange_demo_load
 from kiban.identity import services as identity
 from kiban.identity.constants import Assurance, OrganisationKind, Role, UserKind
 from kiban.identity.models import Membership, Organisation, User
+from kiban.insights.demo import insights_demo_load
 from kiban.jp.address import address_key
 from kiban.jp.numbers import corporate_number_check_digit
 from kiban.registry import services as registry
@@ -55,6 +57,7 @@ BUREAUS = [code for code, kind, *_ in ORGANISATIONS if kind == OrganisationKind.
 STAFF_ROLES = [Role.CASE_WORKER, Role.EDITOR, Role.REVIEWER, Role.PUBLISHER]
 
 RESIDENT_EMAIL = "resident@demo.kiban.jp"
+NEWCOMER_EMAIL = "newcomer@demo.kiban.jp"  # self-asserted until verified (kiban.identity.demo)
 BUSINESS_EMAIL = "business@demo.kiban.jp"
 ADMIN_EMAIL = "admin@demo.kiban.jp"
 BUSINESS_NAME = "株式会社デモ商会"
@@ -84,6 +87,8 @@ def demo_accounts() -> list[DemoAccount]:
     names = {code: ja for code, _, ja, *_ in ORGANISATIONS}
     accounts = [
         DemoAccount(RESIDENT_EMAIL, "都民 花子", UserKind.RESIDENT, description="住民 / resident"),
+        DemoAccount(NEWCOMER_EMAIL, "港 さくら", UserKind.RESIDENT,
+                    description="住民・本人確認前 / resident, identity not verified yet"),
         DemoAccount(BUSINESS_EMAIL, "事業 太郎", UserKind.BUSINESS,
                     description=f"事業者 / business representative ({BUSINESS_NAME})"),
     ]
@@ -295,8 +300,14 @@ def load_demo(*, residents: int = SYNTHETIC_RESIDENTS) -> None:
     _resident_load(users[RESIDENT_EMAIL])
     _business_load(users[BUSINESS_EMAIL])
     _admin_load(users[ADMIN_EMAIL])
+    from kiban.identity.demo import identity_demo_load
+
+    identity_demo_load(organisations=organisations, users=users,
+                       corporate_number=demo_corporate_number())
     publishers = {code: users[f"caseworker.{code}@demo.kiban.jp"] for code in BUREAUS}
     _procedures_load(organisations, publishers)
+    exchange_demo_load()  # a member system and contract per bureau (kiban.exchange.demo)
+    insights_demo_load()  # analyst roles, KPIs, history (kiban.insights.demo)
     synthetic = User.objects.filter(email__endswith=f"@{SYNTHETIC_DOMAIN}").count()
     if synthetic < residents:
         residents_seed(count=residents)
@@ -332,6 +343,12 @@ def _procedure_lines(url: str) -> list[str]:
     return lines
 
 
+def _identity_lines(url: str) -> list[str]:
+    from kiban.identity.demo import identity_banner_lines
+
+    return identity_banner_lines(url)
+
+
 def demo_banner(url: str) -> str:
     """Return the text `make demo` prints: where to go, how to sign in, the second factor."""
     accounts = demo_accounts()
@@ -357,6 +374,8 @@ def demo_banner(url: str) -> str:
         "Try: sign in as the resident, apply for 児童手当 giving a new phone number, then",
         "start 都営住宅入居申込: the number is already filled in, with its source and date.",
         "",
+        *exchange_banner_lines(url),
+        *_identity_lines(url),
         f"Synthetic residents: resident00001@{SYNTHETIC_DOMAIN} … (same password)",
         "=" * 60,
         "",

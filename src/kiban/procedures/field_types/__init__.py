@@ -28,6 +28,7 @@ from kiban.procedures.field_types.base import (
     PendingUpload,
     RowErrors,
     field_types,
+    required_error,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "PendingUpload",
     "RowErrors",
     "field_types",
+    "required_error",
 ]

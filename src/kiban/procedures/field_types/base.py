@@ -101,6 +101,12 @@ def field_label(field: Mapping[str, Any]) -> str:
     return text(field.get("label"), get_language() or "ja")
 
 
+def required_error(field: Mapping[str, Any]) -> str:
+    """Return the message for ``field`` left empty: its own ``error`` text, else its type's."""
+    custom = text(field.get("error"), get_language() or "ja")
+    return custom or field_types[field["type"]].required_message(field)
+
+
 class FieldType:
     """Base class of field types; subclasses register with ``@field_types.register(name)``."""
 

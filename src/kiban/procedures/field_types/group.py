@@ -22,6 +22,7 @@ from kiban.procedures.field_types.base import (
     RowErrors,
     field_label,
     field_types,
+    required_error,
 )
 from kiban.procedures.localise import text
 
@@ -152,7 +153,7 @@ class GroupField(FieldType):
                 errors[sub["id"]] = error.message
                 continue
             if parsed.value is None and sub.get("required"):
-                errors[sub["id"]] = kind.required_message(sub)
+                errors[sub["id"]] = required_error(sub)
             row[sub["id"]] = parsed.value
             warnings.extend(parsed.warnings)
         return row, errors, warnings

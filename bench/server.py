@@ -1,0 +1,78 @@
+"""The server under test: `kiban serve` (gunicorn) on 127.0.0.1, in its own process group."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+PYTHON = sys.executable
+
+
+def server_description() -> str:
+    import inspect
+
+    from kiban.cli import serve
+
+    defaults = inspect.signature(serve).parameters
+    return (f"kiban serve: gunicorn gthread, {defaults['workers'].default} workers x "
+            f"{defaults['threads'].default} threads")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`kiban serve` (gunicorn) on 127.0.0.1, stopped through its own process group."""
+
+    def __init__(self, env: dict, port: int, log: Path):
+        self.url = f"http://127.0.0.1:{port}"
+        self.log = log.open("w")
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "kiban", "serve"], env={**env, "PORT": str(port)},
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def wait_healthy(self, timeout: float = 30) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited; see {self.log.name}")
+            try:
+                reply = httpx.get(f"{self.url}/healthz", timeout=2)
+                if reply.status_code == 200:
+                    return reply.json()
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"the server did not answer /healthz within {timeout} s")
+
+    def cpu_seconds(self) -> float:
+        """Return the CPU time used so far by the server's processes (its process group)."""
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # the process ended meanwhile
+            if int(fields[2]) == self.process.pid:  # pgrp: the session `serve` started
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()  # kiban serve stops its gunicorn on SIGTERM
+            try:
+                self.process.wait(timeout=25)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, 9)
+                self.process.wait(timeout=5)
+        self.log.close()
