@@ -16,4 +16,18 @@ def compile_translations() -> list[Path]:
                 continue
             polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
             written.append(mo_path)
+    if written:
+        _forget_loaded_catalogues()
     return written
+
+
+def _forget_loaded_catalogues() -> None:
+    """Drop catalogues this process loaded before the .mo files existed (e.g. a fresh clone)."""
+    from asgiref.local import Local
+    from django.utils.translation import trans_real
+
+    # The same reset Django makes when LANGUAGES or LOCALE_PATHS change in tests.
+    trans_real._translations = {}
+    trans_real._default = None
+    trans_real._active = Local()
+    trans_real.translation_catalog_exists.cache_clear()
