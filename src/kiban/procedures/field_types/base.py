@@ -23,6 +23,9 @@ from django.utils.translation import gettext as _
 
 from kiban.procedures.localise import text
 
+# Options schema of a field type that takes no options.
+NO_OPTIONS = {"type": "object", "additionalProperties": False}
+
 
 @dataclass
 class ParsedValue:

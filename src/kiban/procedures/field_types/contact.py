@@ -7,10 +7,14 @@ from django.utils.translation import gettext as _
 from kiban.jp.email import WARNING_RFC_NONCONFORMING, check_email
 from kiban.jp.errors import JpValueError
 from kiban.jp.phone import format_phone, normalise_phone
-from kiban.procedures.field_types.base import FieldError, FieldType, ParsedValue, field_types
+from kiban.procedures.field_types.base import (
+    NO_OPTIONS,
+    FieldError,
+    FieldType,
+    ParsedValue,
+    field_types,
+)
 from kiban.registry.constants import ValueType
-
-_NO_OPTIONS = {"type": "object", "additionalProperties": False}
 
 
 @field_types.register("email")
@@ -20,7 +24,7 @@ class EmailField(FieldType):
     value_type = ValueType.EMAIL
     template = "procedures/fields/email.html"
     autocomplete = "email"
-    options_schema = _NO_OPTIONS
+    options_schema = NO_OPTIONS
 
     def parse(self, field, data, files, name):
         typed = data.get(name, "").strip()
@@ -55,7 +59,7 @@ class PhoneField(FieldType):
     value_type = ValueType.PHONE
     template = "procedures/fields/phone.html"
     autocomplete = "tel"
-    options_schema = _NO_OPTIONS
+    options_schema = NO_OPTIONS
 
     def parse(self, field, data, files, name):
         typed = data.get(name, "").strip()

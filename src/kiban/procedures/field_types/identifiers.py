@@ -11,10 +11,14 @@ from django.utils.translation import gettext as _
 
 from kiban.jp.errors import JpValueError
 from kiban.jp.numbers import mask_my_number, normalise_corporate_number, normalise_my_number
-from kiban.procedures.field_types.base import FieldError, FieldType, ParsedValue, field_types
+from kiban.procedures.field_types.base import (
+    NO_OPTIONS,
+    FieldError,
+    FieldType,
+    ParsedValue,
+    field_types,
+)
 from kiban.registry.constants import ValueType
-
-_NO_OPTIONS = {"type": "object", "additionalProperties": False}
 
 
 @field_types.register("corporate_number")
@@ -24,7 +28,7 @@ class CorporateNumberField(FieldType):
     value_type = ValueType.CORPORATE_NUMBER
     template = "procedures/fields/corporate_number.html"
     autocomplete = "off"
-    options_schema = _NO_OPTIONS
+    options_schema = NO_OPTIONS
 
     def parse(self, field, data, files, name):
         typed = data.get(name, "").strip()
@@ -53,7 +57,7 @@ class MyNumberField(FieldType):
     template = "procedures/fields/my_number.html"
     autocomplete = "off"
     allowed_in_group = False
-    options_schema = _NO_OPTIONS
+    options_schema = NO_OPTIONS
 
     def parse(self, field, data, files, name):
         typed = data.get(name, "").strip()
