@@ -2,7 +2,7 @@
 
 For SQLite (a temporary KIBAN_VAR_DIR) and PostgreSQL (database kiban_bench, dropped and
 created again): migrate, load the demo, count the database writes of one application,
-start the real server (`kiban serve`, gunicorn), sign the residents in, then time
+start the real server (`kiban serve`, Granian), sign the residents in, then time
 
   platform  N residents at once, each completing K applications of a 3-step procedure with
             prefill: start, GET + POST of every step, review, submit, receipt;
@@ -260,7 +260,6 @@ def main(argv=None) -> int:
         "procedure": args.procedure, "concurrent_residents": args.residents,
         "applications_per_resident": args.applications, "warmup_per_resident": args.warmup,
         "rounds": args.rounds,
-        "server": server_description(),
         "machine": machine(), "code": code_state(), "databases": {},
     }
     for name in args.databases.split(","):
@@ -286,6 +285,7 @@ def main(argv=None) -> int:
             result["databases"][name] = bench_database(
                 "postgresql" if name == "postgresql" else "sqlite", env, args)
             result["databases"][name]["load_average_before"] = [round(x, 2) for x in load]
+            result["databases"][name]["server"] = server_description(env)
         except (RuntimeError, subprocess.TimeoutExpired, OSError, JourneyError,
                 httpx.HTTPError) as error:
             print(f"bench: {name} failed: {error}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""The server under test: `kiban serve` (gunicorn) on 127.0.0.1, in its own process group."""
+"""The server under test: `kiban serve` (Granian) on 127.0.0.1, in its own process group."""
 
 from __future__ import annotations
 
@@ -14,14 +14,13 @@ import httpx
 PYTHON = sys.executable
 
 
-def server_description() -> str:
-    import inspect
-
-    from kiban.cli import serve
-
-    defaults = inspect.signature(serve).parameters
-    return (f"kiban serve: gunicorn gthread, {defaults['workers'].default} workers x "
-            f"{defaults['threads'].default} threads")
+def server_description(env: dict | None = None) -> str:
+    """Say which server `kiban serve` runs and how (kiban.cli.serve's defaults)."""
+    env = os.environ if env is None else env
+    sqlite = not env.get("DATABASE_URL", "").startswith("postgres")
+    workers = env.get("KIBAN_WEB_WORKERS", "2")
+    threads = env.get("KIBAN_WEB_THREADS", "1" if sqlite else "4")
+    return f"kiban serve: Granian (WSGI), {workers} workers x {threads} threads"
 
 
 def free_port() -> int:
@@ -31,7 +30,7 @@ def free_port() -> int:
 
 
 class Server:
-    """`kiban serve` (gunicorn) on 127.0.0.1, stopped through its own process group."""
+    """`kiban serve` (Granian) on 127.0.0.1, stopped through its own process group."""
 
     def __init__(self, env: dict, port: int, log: Path):
         self.url = f"http://127.0.0.1:{port}"
@@ -69,7 +68,7 @@ class Server:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.terminate()  # kiban serve stops its gunicorn on SIGTERM
+            self.process.terminate()  # kiban serve stops its server on SIGTERM
             try:
                 self.process.wait(timeout=25)
             except subprocess.TimeoutExpired:

@@ -98,6 +98,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend with a write gate: writers queue instead of sleeping (kiban.db.sqlite3).
+    DATABASES["default"]["ENGINE"] = "kiban.db.sqlite3"
     # Keep each thread's connection: reopening costs a file open and the PRAGMAs per request.
     DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["OPTIONS"] = {

@@ -128,8 +128,7 @@ def _finish(request: HttpRequest, response: HttpResponse, body: bytes) -> None:
     response[REQUEST_ID_HEADER] = call.request_id
     response["X-Kiban-Request-Hash"] = requested
     response["X-Kiban-Response-Hash"] = answered
-    if record.number is not None:  # sealed at once (SQLite); else right after the commit
-        response["X-Kiban-Log-Record"] = str(record.number)
+    response["X-Kiban-Log-Record"] = str(record.number)
     response["Cache-Control"] = "no-store"
 
 

@@ -2,9 +2,10 @@
 
 Sealing happens in the caller's transaction: lock the one chain-head row, chain the new
 record to it, move the head. Calls are therefore sealed one after another in commit order,
-and a rolled-back call leaves neither a record nor a gap. Every CHECKPOINT_EVERY records,
-and at a process's first call after CHECKPOINT_SECONDS, an Ed25519 signature over the chain
-hash is stored as a checkpoint.
+and a rolled-back call leaves neither a record nor a gap. The head is the last row a call
+locks, just before its commit, so the lock is held for a few statements. Every
+CHECKPOINT_EVERY records, and at a process's first call after CHECKPOINT_SECONDS, an Ed25519
+signature over the chain hash is stored as a checkpoint.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
+from kiban.db import rows
 from kiban.exchange import chain, constants, signing
 from kiban.exchange.models import CallRecord, ChainHead, Checkpoint
 
@@ -38,14 +40,20 @@ def _head_locked() -> ChainHead:
         return ChainHead.objects.select_for_update().get(pk=HEAD_ID)
 
 
-# The chain head of the inline (SQLite) path in plain SQL: it is on every call's way, and the
-# ORM's query building costs more than the statements themselves.
+# The chain head in plain SQL: it is on every call's way, and the ORM's query building costs
+# more than the statements themselves.
 HEAD_TABLE = ChainHead._meta.db_table
 
 
 def _head_read() -> ChainHead:
+    """Return the chain head, locked until the caller's transaction ends.
+
+    SQLite's write transaction already excludes every other writer; elsewhere the row lock
+    (FOR UPDATE) makes concurrent calls take their turn.
+    """
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number, hash FROM {HEAD_TABLE} WHERE id = %s", [HEAD_ID])
+        cursor.execute(f"SELECT number, hash FROM {HEAD_TABLE} WHERE id = %s{lock}", [HEAD_ID])
         row = cursor.fetchone()
     if row is None:
         return _head_locked()
@@ -92,36 +100,26 @@ def _seal(head: ChainHead, records: list[CallRecord]) -> None:
         record.hash = head.hash = chain.link(head.hash, chained(record))
 
 
-def seals_inline() -> bool:
-    """SQLite has one writer at a time: a call seals its own record as it writes it."""
-    return connection.vendor == "sqlite"
-
-
 @transaction.atomic(savepoint=False)  # the caller's transaction: no savepoint round trips
 def call_record(**call: Any) -> CallRecord:
-    """Append one call to the message log (keyword arguments: see `_fields`).
-
-    On SQLite the record is sealed at once, under the database's single write lock. On
-    other databases it is written unsealed and `log_seal` seals it right after the commit,
-    together with whatever other calls committed meanwhile: no call waits for another's
-    commit while holding the chain head.
-    """
+    """Append one call to the message log, sealed (keyword arguments: see `_fields`)."""
     record = CallRecord(**_fields(**call))
-    if seals_inline():
-        head = _head_read()
-        before = head.number
-        _seal(head, [record])
-        record.save(force_insert=True)
-        _head_write(head)
-        _checkpoint_if_due(before, head)
-    else:
-        record.save(force_insert=True)
-        transaction.on_commit(log_seal)
+    head = _head_read()
+    before = head.number
+    _seal(head, [record])
+    record.pk = rows.insert(CallRecord, {field.attname: getattr(record, field.attname)
+                                         for field in CallRecord._meta.concrete_fields
+                                         if not field.primary_key})
+    _head_write(head)
+    _checkpoint_if_due(before, head)
     return record
 
 
 def log_seal(*, batch: int = 1000, rounds: int = 20) -> int:
-    """Seal the records written but not sealed yet, in the order written; return how many.
+    """Seal records written but not sealed, in the order written; return how many.
+
+    Calls seal their own records; this seals what an earlier version of kiban left unsealed
+    (it wrote records unsealed on PostgreSQL and sealed them after the commit).
 
     Only one process seals at a time; if another one is sealing, return at once (it, or
     the next call, seals what is left).

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from kiban.db import rows
 from kiban.exchange.models import AccessToken, Contract, MemberSystem
 from kiban.identity.models import Organisation
 from kiban.registry.models import Fact, Subject
@@ -172,11 +173,12 @@ def acknowledged_ids(*, system: MemberSystem, submission_ids) -> set[int]:
 # --- the base registry ----------------------------------------------------------------------
 
 
+_SUBJECT = rows.Columns(Subject, "s")
+
+
 def subject_by_public_id(public_id) -> Subject | None:
-    try:
-        return Subject.objects.get(public_id=public_id)
-    except Subject.DoesNotExist:
-        return None
+    """Return the subject with this public id (on every registry call: in SQL, kiban.db.rows)."""
+    return rows.get(Subject, _SUBJECT, "public_id", public_id)
 
 
 def subjects_matching(*, attribute_code: str, match_key: str, as_of: date) -> list[Subject]:

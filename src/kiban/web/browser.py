@@ -2,7 +2,7 @@
 
 Used by the browser tests (tests/browser/) and by `make screenshots`. The browser is the
 distribution's Chromium (Debian: `apt-get install -y chromium`), driven by Playwright for
-Python; Playwright's own browser download is never used. The server is `gunicorn` on a free
+Python; Playwright's own browser download is never used. The server is Granian (as `kiban serve`) on a free
 port of 127.0.0.1 with a temporary SQLite database holding the demo data
 (`load_demo(residents=0)`), so nothing touches var/ or the test database.
 """
@@ -150,9 +150,9 @@ class DemoServer:
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 [
-                    sys.executable, "-m", "gunicorn", "kiban.wsgi:application",
-                    "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "8",
-                    "--worker-class", "gthread", "--log-level", "warning", "--timeout", "60",
+                    sys.executable, "-m", "granian", "--interface", "wsgi",
+                    "kiban.wsgi:application", "--host", "127.0.0.1", "--port", str(self.port),
+                    "--workers", "1", "--blocking-threads", "8", "--log-level", "warning",
                 ],
                 env=env, stdout=log, stderr=subprocess.STDOUT,
             )
