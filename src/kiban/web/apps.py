@@ -7,6 +7,8 @@ class WebConfig(AppConfig):
     label = "web"
 
     def ready(self) -> None:
+        from kiban.web import middleware  # noqa: F401  (registers the page middleware check)
+
         # やさしい日本語 (easy Japanese) is offered as its own language; Django needs its info.
         LANG_INFO.setdefault(
             "ja-easy",
