@@ -40,19 +40,19 @@ def serve(port: int, workers: int | None = None, threads: int | None = None) -> 
 
     KIBAN_WEB_WORKERS processes (default 2, one per core of the reference machine), each
     running Django in KIBAN_WEB_THREADS threads (default 1 on SQLite, whose writes are one
-    at a time anyway, and 4 on PostgreSQL, where a thread waits for the database server).
+    at a time anyway, and 2 on PostgreSQL, where a thread waits for the database server).
     """
     from django.conf import settings
 
     sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
     workers = workers or int(os.environ.get("KIBAN_WEB_WORKERS", "2"))
-    threads = threads or int(os.environ.get("KIBAN_WEB_THREADS", "1" if sqlite else "4"))
+    threads = threads or int(os.environ.get("KIBAN_WEB_THREADS", "1" if sqlite else "2"))
     return subprocess.Popen([
         sys.executable, "-m", "granian", "--interface", "wsgi", "kiban.wsgi:application",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
         "--blocking-threads", str(threads), "--log-level", "warning",
         "--workers-kill-timeout", "20",
-        *(["--access-log"] if os.environ.get("KIBAN_ACCESS_LOG", "1") != "0" else []),
+        *(["--access-log"] if os.environ.get("KIBAN_ACCESS_LOG") == "1" else []),
     ])
 
 
