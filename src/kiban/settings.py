@@ -124,8 +124,9 @@ AUTH_USER_MODEL = "identity.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "kiban.identity.backends.AccountBackend",
 ]
+SESSION_ENGINE = "kiban.identity.sessions"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -20,7 +20,7 @@ from kiban.identity.forms import CodeForm, RegisterForm, SignInForm
 from kiban.identity.models import User
 
 PENDING_KEY = "kiban_pending_2fa"
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "kiban.identity.backends.AccountBackend"
 
 
 def _next_url(request: HttpRequest, default: str = "/my/") -> str:
