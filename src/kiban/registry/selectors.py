@@ -2,8 +2,8 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from datetime import date
+from functools import cache
 
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet

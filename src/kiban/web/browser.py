@@ -2,8 +2,8 @@
 
 Used by the browser tests (tests/browser/) and by `make screenshots`. The browser is the
 distribution's Chromium (Debian: `apt-get install -y chromium`), driven by Playwright for
-Python; Playwright's own browser download is never used. The server is Granian (as `kiban serve`) on a free
-port of 127.0.0.1 with a temporary SQLite database holding the demo data
+Python; Playwright's own browser download is never used. The server is Granian (as `kiban
+serve`) on a free port of 127.0.0.1 with a temporary SQLite database holding the demo data
 (`load_demo(residents=0)`), so nothing touches var/ or the test database.
 """
 

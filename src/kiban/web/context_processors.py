@@ -6,7 +6,6 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 
 from kiban.web.views import TEXT_SIZES, THEMES
 
-
 #: The links of every page's header and footer, by the name base.html uses.
 LINKS = {
     "home": "web:home", "language": "web:set-language", "preferences": "web:preferences",
