@@ -57,6 +57,26 @@ def test_a_read_under_contract_is_in_the_residents_access_log(system_client, sys
         AccessorKind.SYSTEM, "benefit-payment", "児童手当法第7条", Outcome.ALLOWED)
 
 
+def test_a_read_is_answered_only_with_its_access_log_row_committed(client, system, monkeypatch):
+    """The access-log row and the message-log record of a read commit together: if the
+    record cannot be written, the resident's row is not left behind and no data goes out."""
+    fact = FactFactory(attribute__code="person.phone", value="0312345678")
+
+    def broken(**call):
+        raise RuntimeError("the message log is unavailable")
+
+    monkeypatch.setattr("kiban.exchange.calls.call_record", broken)
+    client.raise_request_exception = False
+    response = client.get(facts_url(fact.subject), {"attributes": "person.phone"},
+                          headers={"Authorization": "Bearer welfare-token",
+                                   "X-Kiban-Purpose": "benefit-payment"})
+
+    assert response.status_code == 500
+    assert b"0312345678" not in response.content
+    assert not AccessRecord.objects.filter(subject=fact.subject).exists()
+    assert not CallRecord.objects.exists()
+
+
 def test_an_attribute_outside_the_contract_is_refused_and_logged(system_client, system):
     fact = FactFactory(attribute__code="person.phone")
 

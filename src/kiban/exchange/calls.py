@@ -4,8 +4,8 @@
 (POST, PUT, PATCH, DELETE) runs in a transaction that also appends the call to the message
 log, so a change and the record of the call that made it commit together; a 5xx answer rolls
 the change back and its record is written on its own. A reading call (GET) runs without a
-transaction (its only write is the resident's access-log row) and its record is appended
-afterwards in a short transaction of its own, which keeps the database's write lock short.
+transaction; its only writes, the resident's access-log rows, are held and written with its
+record in a short transaction at the end, which keeps the database's write lock short.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from kiban.exchange.constants import MAX_BODY_BYTES, PURPOSE_HEADER, REQUEST_ID_HEADER, ErrorCode
 from kiban.exchange.message_log import call_record
+from kiban.registry.services import access_rows_held, access_rows_write
 
 log = logging.getLogger("kiban.exchange")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,100}$")
@@ -156,11 +157,15 @@ def logged_call(run):
                 _finish(request, refused, body)
             return refused
         if request.method in READING_METHODS:
-            # A read changes nothing but the resident's access log, written as it reads; the
-            # write transaction is kept to the log record, so concurrent reads barely queue.
-            response = run(request, *args, **kwargs)
-            with transaction.atomic():
-                _finish(request, response, body)
+            # A read changes nothing but the resident's access log. It runs without a
+            # transaction, and its access-log rows are written with its message-log record
+            # in one short transaction at the end: concurrent reads barely queue, and the
+            # data is answered only once both are committed.
+            with access_rows_held():
+                response = run(request, *args, **kwargs)
+                with transaction.atomic():
+                    access_rows_write()
+                    _finish(request, response, body)
             return response
         try:
             with transaction.atomic():

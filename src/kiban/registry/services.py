@@ -1,6 +1,8 @@
 """Writes to the base registry: subjects, facts, consents and access records."""
 
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
@@ -139,14 +141,45 @@ def access_record(
     """Write one row of the subject's access log; reads by the subject themself are not logged."""
     if accessor.kind == AccessorKind.SELF:
         return
-    # One row per logged read, on every read's way: one INSERT without the ORM (kiban.db.rows).
-    rows.insert(AccessRecord, {
+    row = {
         "subject": subject, "at": timezone.now(), "attribute_codes": sorted(set(attribute_codes)),
         "accessor_kind": accessor.kind, "accessor_user": accessor.user,
         "accessor_organisation": accessor.organisation, "accessor_label": accessor.label,
         "procedure_code": accessor.procedure_code, "reference": accessor.reference,
         "purpose": purpose, "basis": basis, "outcome": outcome,
-    })
+    }
+    held = _held_rows.get()
+    if held is not None:
+        held.append(row)
+        return
+    # One row per logged read, on every read's way: one INSERT without the ORM (kiban.db.rows).
+    rows.insert(AccessRecord, row)
+
+
+_held_rows: ContextVar[list | None] = ContextVar("kiban_access_rows_held", default=None)
+
+
+@contextmanager
+def access_rows_held():
+    """Hold the access-log rows written in this block until `access_rows_write()`.
+
+    The system API reads without a transaction and writes its message-log record in a short
+    one at the end; holding the resident's access-log rows until then lets both commit
+    together (one commit, not two). Rows still held when the block ends were never
+    written: the caller writes them before it answers, or does not answer with the data.
+    """
+    token = _held_rows.set([])
+    try:
+        yield
+    finally:
+        _held_rows.reset(token)
+
+
+def access_rows_write() -> None:
+    """Write the access-log rows held so far (in the caller's transaction)."""
+    held = _held_rows.get()
+    while held:
+        rows.insert(AccessRecord, held.pop(0))
 
 
 @transaction.atomic
