@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import httpx
+from http_client import Connection, HTTPError
 from journey import JourneyError, Reply, apply, sign_in
 
 REQUEST_TIMEOUT = 10.0
@@ -24,23 +24,20 @@ SIGN_IN_AT_ONCE = 4
 JOIN_GRACE = 15.0  # seconds past the time limit a started application may still take
 
 
-def _http(url: str, cookies: httpx.Cookies | None = None) -> httpx.Client:
-    return httpx.Client(base_url=url, cookies=cookies, timeout=REQUEST_TIMEOUT,
-                        follow_redirects=False)
+def _http(url: str) -> Connection:
+    return Connection(url, timeout=REQUEST_TIMEOUT)
 
 
 class Client:
-    http: httpx.Client
+    http: Connection
 
     def reconnect(self) -> None:
         """Start the phase on a new connection, keeping the cookies.
 
-        gunicorn closes a keep-alive connection idle for 2 s; reusing one the server is
-        closing at that moment fails a request that the platform never saw.
+        A server may close a keep-alive connection that was idle between phases; reusing one
+        the server is closing at that moment fails a request that the platform never saw.
         """
-        old = self.http
-        self.http = _http(str(old.base_url), old.cookies)
-        old.close()
+        self.http.reconnect()
 
     def close(self) -> None:
         self.http.close()
@@ -53,7 +50,7 @@ class ResidentClient(Client):
         self.http = _http(url)
         self.email, self.password, self.procedure = email, password, procedure
 
-    def _reply(self, response: httpx.Response) -> Reply:
+    def _reply(self, response) -> Reply:
         return Reply(response.status_code, response.headers.get("location", ""), response.text)
 
     def get(self, path: str) -> Reply:
@@ -66,9 +63,9 @@ class ResidentClient(Client):
         return self.http.cookies.get("csrftoken") or ""
 
     def sign_in(self) -> None:
-        self.http.timeout = httpx.Timeout(SIGN_IN_TIMEOUT)
+        self.http.timeout = SIGN_IN_TIMEOUT
         sign_in(self, self.email, self.password)
-        self.http.timeout = httpx.Timeout(REQUEST_TIMEOUT)
+        self.http.timeout = REQUEST_TIMEOUT
 
     def one(self, record) -> None:
         apply(self, self.procedure, record)
@@ -171,7 +168,7 @@ def run_phase(clients: list, per_client: int, time_limit: float,
             try:
                 client.one(timings)
                 ok, error = True, ""
-            except (JourneyError, httpx.HTTPError) as problem:
+            except (JourneyError, *HTTPError) as problem:
                 ok, error = False, f"{type(problem).__name__}: {problem}"
             with lock:
                 for label, seconds in timings:

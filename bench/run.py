@@ -27,7 +27,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-import httpx
+from http_client import HTTPError
 from journey import JourneyError
 from load import FloorClient, merged, run_phase, signed_in_residents, summary
 from server import Server, free_port, server_description
@@ -287,7 +287,7 @@ def main(argv=None) -> int:
             result["databases"][name]["load_average_before"] = [round(x, 2) for x in load]
             result["databases"][name]["server"] = server_description(env)
         except (RuntimeError, subprocess.TimeoutExpired, OSError, JourneyError,
-                httpx.HTTPError) as error:
+                *HTTPError) as error:
             print(f"bench: {name} failed: {error}", file=sys.stderr)
             lines = [line for line in str(error).splitlines() if line.strip()]
             # The first line says what failed, the last one why.
