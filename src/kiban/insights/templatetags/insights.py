@@ -30,7 +30,14 @@ def feedback_question(context) -> dict | None:
         initial={"procedure": code, "ending": ending, "journey": journey}
     )
     request = context.get("request")
-    return {"form": form, "next": request.get_full_path() if request else ""}
+    # The inputs are written out in the template rather than by Django's widgets, whose
+    # rendering (a template per radio button) cost more than the rest of the receipt page.
+    hidden = [(field.html_name, "" if field.value() is None else field.value())
+              for field in form.hidden_fields()]
+    score = form["score"].value()
+    return {"form": form, "next": request.get_full_path() if request else "", "hidden": hidden,
+            "scores": [value for value, _label in form.fields["score"].choices],
+            "score": "" if score is None else str(score)}
 
 
 @register.simple_tag
