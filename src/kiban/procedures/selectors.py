@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 
 from kiban.audit.services import security_event
+from kiban.db.rows import Columns, quoted, select
+from kiban.identity.models import Organisation
 from kiban.procedures.constants import VersionStatus
 from kiban.procedures.localise import text
-from kiban.procedures.models import ProcedureVersion
+from kiban.procedures.models import Procedure, ProcedureVersion
 from kiban.procedures.services import canonical_hash
 
 
@@ -37,16 +42,37 @@ def published_procedures(language: str | None = None) -> list[ProcedureVersion]:
     return versions
 
 
-def current_version(procedure_code: str) -> ProcedureVersion | None:
-    """Return the latest published version of procedure ``procedure_code``, or None."""
+_VERSION = Columns(ProcedureVersion, "v")
+_PROCEDURE = Columns(Procedure, "p")
+_OWNER = Columns(Organisation, "o")
+
+
+@cache
+def _current_sql(vendor: str) -> str:
     return (
-        ProcedureVersion.objects.filter(
-            procedure__code=procedure_code, status=VersionStatus.PUBLISHED
-        )
-        .select_related("procedure__organisation")
-        .order_by("-number")
-        .first()
+        f"SELECT {_VERSION.sql}, {_PROCEDURE.sql}, {_OWNER.sql} "
+        f"FROM {quoted(ProcedureVersion._meta.db_table)} v "
+        f"JOIN {quoted(Procedure._meta.db_table)} p ON p.id = v.procedure_id "
+        f"JOIN {quoted(Organisation._meta.db_table)} o ON o.id = p.organisation_id "
+        "WHERE p.code = %s AND v.status = %s ORDER BY v.number DESC LIMIT 1"
     )
+
+
+def current_version(procedure_code: str) -> ProcedureVersion | None:
+    """Return the latest published version of procedure ``procedure_code``, or None.
+
+    With its procedure and owner filled in, in one statement (kiban.db.rows): every start of
+    an application reads it.
+    """
+    found = select(_current_sql(connection.vendor), [procedure_code, VersionStatus.PUBLISHED])
+    if not found:
+        return None
+    row, ends = found[0], (len(_VERSION), len(_VERSION) + len(_PROCEDURE))
+    version = _VERSION.instance(row[:ends[0]])
+    procedure = _PROCEDURE.instance(row[ends[0]:ends[1]])
+    procedure.organisation = _OWNER.instance(row[ends[1]:])
+    version.procedure = procedure
+    return version
 
 
 def version_checked(version: ProcedureVersion) -> dict:

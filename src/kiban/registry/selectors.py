@@ -36,14 +36,29 @@ class AccessDenied(PermissionError):
         super().__init__(f"{reason}: {', '.join(self.attribute_codes)}")
 
 
-def _consented_codes(subject: Subject, purpose: str, organisation) -> set[str]:
-    scope = (
-        Q(organisation=None) | Q(organisation=organisation)
-        if organisation
-        else Q(organisation=None)
+@cache
+def _consented_sql(vendor: str, scoped: bool) -> str:
+    through = Consent.attributes.through
+    organisation = "(c.organisation_id IS NULL OR c.organisation_id = %s)" if scoped else (
+        "c.organisation_id IS NULL")
+    return (
+        f"SELECT DISTINCT a.code FROM {quoted(Consent._meta.db_table)} c "
+        f"JOIN {quoted(through._meta.db_table)} ca ON ca.consent_id = c.id "
+        f"JOIN {quoted(Attribute._meta.db_table)} a ON a.id = ca.attribute_id "
+        f"WHERE c.subject_id = %s AND c.purpose = %s AND c.withdrawn_at IS NULL AND {organisation}"
     )
-    consents = Consent.objects.filter(scope, subject=subject, purpose=purpose, withdrawn_at=None)
-    return set(consents.values_list("attributes__code", flat=True)) - {None}
+
+
+def _consented_codes(subject: Subject, purpose: str, organisation) -> set[str]:
+    """Codes the subject's active consents for `purpose` cover (for everyone or `organisation`).
+
+    On every prefill read: one statement in SQL (kiban.db.rows).
+    """
+    params = [subject.pk, purpose]
+    if organisation:
+        params.append(getattr(organisation, "pk", organisation))
+    found = select(_consented_sql(connection.vendor, bool(organisation)), params)
+    return {code for (code,) in found}
 
 
 def consented_codes(*, subject: Subject, purpose: str, organisation=None) -> set[str]:

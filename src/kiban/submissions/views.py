@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -14,7 +14,6 @@ from kiban.identity import selectors as identity_selectors
 from kiban.insights import services as insights
 from kiban.procedures import forms as procedure_forms
 from kiban.procedures import selectors as procedure_selectors
-from kiban.procedures.models import Procedure
 from kiban.submissions import selectors, services
 from kiban.submissions.constants import MessageKind, Status
 from kiban.submissions.flow import (
@@ -51,10 +50,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
-    procedure = get_object_or_404(Procedure.objects.select_related("organisation"), code=code)
     version = procedure_selectors.current_version(code)
     if version is None:
         raise Http404
+    procedure = version.procedure
     definition = _definition(request, version)
     language = get_language()
     reused = [
