@@ -137,8 +137,9 @@ class Acknowledgement(models.Model):
 class CallRecord(models.Model):
     """One API call in the message log (メッセージログ): metadata only, never the payload.
 
-    Append-only; `hash` chains it to the record before (`kiban.exchange.chain`). `number`
-    and `hash` are empty until the record is sealed (`message_log.log_seal`).
+    Append-only; `hash` chains it to the record before (`kiban.exchange.chain`). Every call
+    seals its record as it commits; `number` and `hash` are empty only in records an older
+    version wrote unsealed, until `message_log.log_seal` seals them.
     """
 
     number = models.PositiveBigIntegerField(unique=True, null=True, blank=True)

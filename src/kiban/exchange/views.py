@@ -33,7 +33,7 @@ def _platform_admin(request: HttpRequest) -> None:
 @require_GET
 @staff_required
 def overview(request: HttpRequest) -> HttpResponse:
-    log_seal()  # what no call sealed yet (the last calls before a quiet spell)
+    log_seal()  # records an older version wrote unsealed, if any
     operations.stats_rollup()
     systems = list(operations.systems_for(request.user))
     figures = operations.figures_by_system(systems=systems)
