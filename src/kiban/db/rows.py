@@ -78,17 +78,43 @@ def prepared(model: type[Model], name: str, value: Any) -> Any:
 
 
 @cache
-def _get_sql(model: type[Model], columns: Columns, column: str, vendor: str) -> str:
+def _get_sql(model: type[Model], columns: Columns, column: str, vendor: str, lock: bool) -> str:
+    locking = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
     return (f"SELECT {columns.sql} FROM {quoted(model._meta.db_table)} {quoted(columns.alias)} "
-            f"WHERE {quoted(columns.alias)}.{quoted(column)} = %s")
+            f"WHERE {quoted(columns.alias)}.{quoted(column)} = %s{locking}")
 
 
-def get(model: type[Model], columns: Columns, name: str, value: Any) -> Model | None:
-    """Return the one instance whose field `name` equals `value`, or None."""
+def get(model: type[Model], columns: Columns, name: str, value: Any, *,
+        lock: bool = False) -> Model | None:
+    """Return the one instance whose field `name` equals `value`, or None.
+
+    With `lock`, the row stays locked until the caller's transaction ends (FOR UPDATE where
+    the database has row locks; SQLite's write transaction excludes other writers anyway).
+    """
     field = model._meta.get_field(name)
-    rows = select(_get_sql(model, columns, field.column, connection.vendor),
+    rows = select(_get_sql(model, columns, field.column, connection.vendor, lock),
                   [prepared(model, name, value)])
     return columns.instance(rows[0]) if rows else None
+
+
+@cache
+def _update_sql(model: type[Model], columns: tuple[str, ...], vendor: str) -> str:
+    assignments = ", ".join(f"{quoted(column)} = %s" for column in columns)
+    return (f"UPDATE {quoted(model._meta.db_table)} SET {assignments} "
+            f"WHERE {quoted(model._meta.pk.column)} = %s")
+
+
+def update(model: type[Model], pk: Any, values: dict[str, Any]) -> int:
+    """Set the fields named in `values` of the row with primary key `pk`; return rows changed.
+
+    Values are adapted by their fields as a save would (no pre_save: pass every value).
+    """
+    fields = [model._meta.get_field(name) for name in values]
+    params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(_update_sql(model, tuple(field.column for field in fields),
+                                   connection.vendor), [*params, pk])
+        return cursor.rowcount
 
 
 @cache

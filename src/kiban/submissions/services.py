@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from kiban.audit.services import audit_record
+from kiban.db import rows
 from kiban.events.services import event_emit
 from kiban.jp.check_character import reference_with_check
 from kiban.procedures import forms as procedure_forms
@@ -139,18 +140,26 @@ def _store_uploads(submission: Submission, values: dict) -> dict:
     return stored
 
 
+_DRAFT = rows.Columns(Submission, "s")
+
+
 @transaction.atomic
 def draft_save_step(
     *, submission: Submission, step_index: int, values: dict, next_step: int
 ) -> Submission:
-    """Save one step's answers into the draft and move its bookmark to `next_step`."""
-    locked = Submission.objects.select_for_update().get(pk=submission.pk)
-    if locked.status != Status.DRAFT:
+    """Save one step's answers into the draft and move its bookmark to `next_step`.
+
+    Every step of every application ends here, so the locked read and the update are plain
+    SQL (kiban.db.rows).
+    """
+    locked = rows.get(Submission, _DRAFT, "id", submission.pk, lock=True)
+    if locked is None or locked.status != Status.DRAFT:
         raise SubmissionError("not_a_draft")
     locked.answers = {**locked.answers, **_store_uploads(locked, values)}
     locked.step = max(locked.step, next_step)
     locked.updated_at = timezone.now()
-    locked.save(update_fields=["answers", "step", "updated_at"])
+    rows.update(Submission, locked.pk, {"answers": locked.answers, "step": locked.step,
+                                        "updated_at": locked.updated_at})
     return locked
 
 
