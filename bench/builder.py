@@ -26,18 +26,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime
-from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCH_DIR.parent
+from common import PROJECT_DIR, database_environment, machine, result_write
+
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/kiban_bench_builder"
 TARGET_BUILDER_MS = 300.0
 TARGET_RENDER_MS = 100.0
@@ -272,34 +269,6 @@ def run_one(args) -> dict:
 # --- the parent: one child per database ---------------------------------------------------------
 
 
-def postgres_reset(url: str) -> str | None:
-    try:
-        import psycopg
-    except ImportError:
-        return None
-    base, name = url.rsplit("/", 1)
-    try:
-        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-            return conn.execute("SHOW server_version").fetchone()[0]
-    except psycopg.OperationalError as error:
-        print(f"note: PostgreSQL unreachable, skipped ({error})".strip(), file=sys.stderr)
-        return None
-
-
-def machine() -> dict:
-    import django
-
-    model = ""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        model = next((line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
-                      if line.startswith("model name")), "")
-    return {"cpu_count": os.cpu_count(), "cpu_model": model,
-            "python": platform.python_version(), "django": django.get_version()}
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.one:
@@ -312,17 +281,11 @@ def main(argv=None) -> int:
         "machine": machine(), "databases": {},
     }
     for name in args.databases.split(","):
-        var_dir = Path(tempfile.mkdtemp(prefix=f"kiban-bench-builder-{name}-"))
-        env = {**os.environ, "KIBAN_VAR_DIR": str(var_dir), "KIBAN_LOG_LEVEL": "WARNING",
-               "DJANGO_SETTINGS_MODULE": "kiban.settings", "PYTHONPATH": str(PROJECT_DIR)}
-        env.pop("DATABASE_URL", None)
-        if name == "postgresql":
-            version = postgres_reset(args.postgres_url)
-            if version is None:
-                result["databases"][name] = {"skipped": "PostgreSQL unreachable"}
-                continue
-            result["machine"]["postgresql"] = version
-            env["DATABASE_URL"] = args.postgres_url
+        prepared = database_environment(name, "builder", args.postgres_url, result,
+                                        PYTHONPATH=str(PROJECT_DIR))
+        if prepared is None:
+            continue
+        var_dir, env = prepared
         print(f"bench builder: {name} …", file=sys.stderr, flush=True)
         load = os.getloadavg()
         try:
@@ -337,11 +300,7 @@ def main(argv=None) -> int:
             result["databases"][name]["load_average_before"] = [round(x, 2) for x in load]
         finally:
             shutil.rmtree(var_dir, ignore_errors=True)
-    text = json.dumps(result, ensure_ascii=False, indent=2)
-    out = PROJECT_DIR / "var" / "bench" / "builder.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text + "\n", encoding="utf-8")
-    print(text)
+    result_write(result, "builder.json")
     return 0
 
 

@@ -29,7 +29,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import datetime
@@ -252,23 +251,17 @@ def main(argv=None) -> int:
         print(json.dumps(child(args)))
         return 0
     sys.path.insert(0, str(BENCH_DIR))
-    from run import machine, postgres_reset
+    from common import database_environment, machine
 
     result = {"benchmark": "webhook delivery to a local receiver, against plain POSTs",
               "date": datetime.now().astimezone().isoformat(timespec="seconds"),
               "machine": machine(), "databases": {}}
     for name in args.databases.split(","):
-        var_dir = Path(tempfile.mkdtemp(prefix=f"kiban-bench-events-{name}-"))
-        env = {**os.environ, "KIBAN_VAR_DIR": str(var_dir), "KIBAN_LOG_LEVEL": "WARNING",
-               "DJANGO_SETTINGS_MODULE": "kiban.settings", "KIBAN_NATS_URL": ""}
-        env.pop("DATABASE_URL", None)
-        if name == "postgresql":
-            version = postgres_reset(args.postgres_url)
-            if version is None:
-                result["databases"][name] = {"skipped": "PostgreSQL unreachable"}
-                continue
-            result["machine"]["postgresql"] = version
-            env["DATABASE_URL"] = args.postgres_url
+        prepared = database_environment(name, "events", args.postgres_url, result,
+                                        KIBAN_NATS_URL="")
+        if prepared is None:
+            continue
+        var_dir, env = prepared
         print(f"bench events: {name} …", file=sys.stderr, flush=True)
         load_before = os.getloadavg()[0]
         try:

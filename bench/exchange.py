@@ -19,12 +19,10 @@ Prints JSON and writes var/bench/exchange.json; docs/performance.md explains the
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from datetime import datetime
@@ -33,10 +31,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-from run import POSTGRES_URL, Server, free_port, kiban, machine, postgres_reset
+from common import database_environment, machine, result_write
+from run import POSTGRES_URL, Server, free_port, kiban
 from server import server_description
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 CLIENT_ID, SECRET = "demo-welfare", "kiban-demo-welfare-secret-2026"  # kiban.exchange.demo
 PURPOSE = "child-allowance"
 TARGET_CALLS = 500
@@ -209,18 +207,11 @@ def main(argv=None) -> int:
         "load_average_before": os.getloadavg(), "databases": {},
     }
     for name in args.databases.split(","):
-        var_dir = Path(tempfile.mkdtemp(prefix=f"kiban-bench-exchange-{name}-"))
-        (var_dir / "static").mkdir()
-        env = {**os.environ, "KIBAN_VAR_DIR": str(var_dir), "KIBAN_BENCH": "1",
-               "KIBAN_LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "kiban.settings"}
-        env.pop("DATABASE_URL", None)
-        if name == "postgresql":
-            version = postgres_reset(args.postgres_url)
-            if version is None:
-                result["databases"][name] = {"skipped": "PostgreSQL unreachable"}
-                continue
-            result["machine"]["postgresql"] = version
-            env["DATABASE_URL"] = args.postgres_url
+        prepared = database_environment(name, "exchange", args.postgres_url, result,
+                                        KIBAN_BENCH="1")
+        if prepared is None:
+            continue
+        var_dir, env = prepared
         print(f"bench exchange: {name} …", file=sys.stderr, flush=True)
         try:
             result["databases"][name] = bench_database(name, env, args)
@@ -228,11 +219,7 @@ def main(argv=None) -> int:
         finally:
             if not args.keep:
                 shutil.rmtree(var_dir, ignore_errors=True)
-    text = json.dumps(result, ensure_ascii=False, indent=2)
-    out = PROJECT_DIR / "var" / "bench" / "exchange.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text + "\n", encoding="utf-8")
-    print(text)
+    result_write(result, "exchange.json")
     return 0
 
 

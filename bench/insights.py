@@ -31,13 +31,11 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCH_DIR.parent
+from common import database_environment, result_write
+
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/kiban_bench_insights"
 TARGET_DASHBOARD_MS = 200.0
 TARGET_EVENTS_PER_SECOND = 2000.0
@@ -358,20 +356,6 @@ def run_one(args) -> dict:
 # --- the parent: one child per database ---------------------------------------------------------
 
 
-def postgres_reset(url: str) -> str | None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    try:
-        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-            return conn.execute("SHOW server_version").fetchone()[0]
-    except psycopg.OperationalError as error:
-        print(f"note: PostgreSQL at {base} is unreachable, skipped ({error})", file=sys.stderr)
-        return None
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.one:
@@ -387,15 +371,10 @@ def main(argv=None) -> int:
         "databases": {},
     }
     for name in args.databases.split(","):
-        var_dir = Path(tempfile.mkdtemp(prefix=f"kiban-bench-insights-{name}-"))
-        env = {**os.environ, "KIBAN_VAR_DIR": str(var_dir), "KIBAN_LOG_LEVEL": "WARNING",
-               "DJANGO_SETTINGS_MODULE": "kiban.settings"}
-        env.pop("DATABASE_URL", None)
-        if name == "postgresql":
-            if postgres_reset(args.postgres_url) is None:
-                result["databases"][name] = {"skipped": "PostgreSQL unreachable"}
-                continue
-            env["DATABASE_URL"] = args.postgres_url
+        prepared = database_environment(name, "insights", args.postgres_url, result)
+        if prepared is None:
+            continue
+        var_dir, env = prepared
         print(f"bench insights: {name}, {args.events:,} events …", file=sys.stderr, flush=True)
         try:
             done = subprocess.run(
@@ -411,11 +390,7 @@ def main(argv=None) -> int:
             if not args.keep:
                 shutil.rmtree(var_dir, ignore_errors=True)
     result["seconds"] = round(time.perf_counter() - started, 1)
-    text = json.dumps(result, ensure_ascii=False, indent=2)
-    out = PROJECT_DIR / "var" / "bench" / "insights.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text + "\n", encoding="utf-8")
-    print(text)
+    result_write(result, "insights.json")
     return 0
 
 

@@ -18,22 +18,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
 
+from common import BENCH_DIR, PROJECT_DIR, database_environment, machine, result_write
 from http_client import HTTPError
 from journey import JourneyError
 from load import FloorClient, merged, run_phase, signed_in_residents, summary
 from server import Server, free_port, server_description
 
-BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCH_DIR.parent
 PYTHON = sys.executable
 PASSWORD = "kiban-demo-2026"  # kiban.web.demo.DEMO_PASSWORD, kept here to import no Django
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/kiban_bench"
@@ -46,29 +43,6 @@ MIN_SECONDS_TIMED = 20  # nor are its timed phases
 
 def resident_email(number: int) -> str:
     return f"resident{number:05d}@synthetic.kiban.jp"
-
-
-def machine() -> dict:
-    import django
-
-    model = ""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        model = next((line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
-                      if line.startswith("model name")), "")
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kib = int(meminfo.read_text().split("MemTotal:", 1)[1].split()[0])
-        memory = f"{kib / 1024 / 1024:.1f} GiB"
-    import sqlite3
-
-    return {
-        "cpu_count": os.cpu_count(), "cpu_model": model, "memory": memory,
-        "system": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(), "django": django.get_version(),
-        "sqlite": sqlite3.sqlite_version,
-    }
 
 
 def code_state() -> dict:
@@ -89,22 +63,6 @@ def kiban(env: dict, *args: str, timeout: float = COMMAND_TIMEOUT) -> str:
     if done.returncode:
         raise RuntimeError(f"kiban {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout
-
-
-def postgres_reset(url: str) -> str | None:
-    """Drop and create the bench database; return the server version, None if unreachable."""
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    try:
-        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-            return conn.execute("SHOW server_version").fetchone()[0]
-    except psycopg.OperationalError as error:
-        print(f"note: PostgreSQL at {base} is unreachable, skipped ({error})".strip(),
-              file=sys.stderr)
-        return None
 
 
 RESIDENTS_CHECK = """
@@ -267,18 +225,11 @@ def main(argv=None) -> int:
             print(f"note: {name} skipped, the time budget is spent", file=sys.stderr)
             result["databases"][name] = {"skipped": "time budget spent (--budget)"}
             continue
-        var_dir = Path(tempfile.mkdtemp(prefix=f"kiban-bench-{name}-"))
-        (var_dir / "static").mkdir()  # whitenoise serves from finders; an empty root is enough
-        env = {**os.environ, "KIBAN_VAR_DIR": str(var_dir), "KIBAN_BENCH": "1",
-               "KIBAN_LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "kiban.settings"}
-        env.pop("DATABASE_URL", None)
-        if name == "postgresql":
-            version = postgres_reset(args.postgres_url)
-            if version is None:
-                result["databases"][name] = {"skipped": "PostgreSQL unreachable"}
-                continue
-            result["machine"]["postgresql"] = version
-            env["DATABASE_URL"] = args.postgres_url
+        prepared = database_environment(name, "residents", args.postgres_url, result,
+                                        KIBAN_BENCH="1")
+        if prepared is None:
+            continue
+        var_dir, env = prepared
         print(f"bench: {name} …", file=sys.stderr, flush=True)
         load = os.getloadavg()
         try:
@@ -296,11 +247,7 @@ def main(argv=None) -> int:
             if not args.keep:
                 shutil.rmtree(var_dir, ignore_errors=True)
     result["seconds"] = round(time.perf_counter() - started, 1)
-    text = json.dumps(result, ensure_ascii=False, indent=2)
-    out = PROJECT_DIR / "var" / "bench" / "latest.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text + "\n", encoding="utf-8")
-    print(text)
+    result_write(result, "latest.json")
     failed = sum(
         r.get("platform", {}).get("failed", 0) + r.get("floor", {}).get("failed", 0)
         + r.get("warmup", {}).get("failed", 0) + ("error" in r)
