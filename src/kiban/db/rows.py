@@ -66,6 +66,15 @@ class Columns:
         return self.model.from_db(connection.alias, None, converted)
 
 
+def instances(row: Sequence[Any], *columns: Columns) -> list[Model]:
+    """Split a row of joined tables (`columns` in SELECT order) into one instance each."""
+    found, start = [], 0
+    for part in columns:
+        found.append(part.instance(row[start:start + len(part)]))
+        start += len(part)
+    return found
+
+
 def select(sql: str, params: Iterable[Any]) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import OuterRef, Subquery
 
 from kiban.audit.services import security_event
-from kiban.db.rows import Columns, quoted, select
+from kiban.db.rows import Columns, instances, quoted, select
 from kiban.identity.models import Organisation
 from kiban.procedures.constants import VersionStatus
 from kiban.procedures.localise import text
@@ -67,10 +67,8 @@ def current_version(procedure_code: str) -> ProcedureVersion | None:
     found = select(_current_sql(connection.vendor), [procedure_code, VersionStatus.PUBLISHED])
     if not found:
         return None
-    row, ends = found[0], (len(_VERSION), len(_VERSION) + len(_PROCEDURE))
-    version = _VERSION.instance(row[:ends[0]])
-    procedure = _PROCEDURE.instance(row[ends[0]:ends[1]])
-    procedure.organisation = _OWNER.instance(row[ends[1]:])
+    version, procedure, owner = instances(found[0], _VERSION, _PROCEDURE, _OWNER)
+    procedure.organisation = owner
     version.procedure = procedure
     return version
 

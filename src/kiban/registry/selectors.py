@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from kiban.db.rows import Columns, prepared, quoted, select
+from kiban.db.rows import Columns, instances, prepared, quoted, select
 from kiban.identity.models import Organisation
 from kiban.registry.constants import AccessorKind, Outcome, Purpose
 from kiban.registry.models import AccessRecord, Attribute, Consent, Fact, Representation, Subject
@@ -116,13 +116,11 @@ def current_facts(subject: Subject, codes: Iterable[str], as_of: date | None = N
     day = prepared(Fact, "valid_from", as_of or timezone.localdate())
     rows = select(_facts_sql(len(codes), connection.vendor), [subject.pk, *codes, day, day])
     result: dict[str, Fact] = {}
-    ends = (len(_FACT), len(_FACT) + len(_ATTRIBUTE))
     for row in rows:
-        fact = _FACT.instance(row[:ends[0]])
-        attribute = _ATTRIBUTE.instance(row[ends[0]:ends[1]])
+        fact, attribute = instances(row, _FACT, _ATTRIBUTE)
         if attribute.code in result:
             continue
-        source = row[ends[1]:]
+        source = row[len(_FACT) + len(_ATTRIBUTE):]  # no source organisation: all NULL
         fact.attribute = attribute
         fact.source_organisation = _SOURCE.instance(source) if source[0] is not None else None
         result[attribute.code] = fact

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from kiban.audit.services import security_event
-from kiban.db.rows import Columns, prepared, quoted, select
+from kiban.db.rows import Columns, instances, prepared, quoted, select
 from kiban.identity.models import Organisation
 from kiban.procedures.models import Procedure, ProcedureVersion
 from kiban.registry.models import Subject
@@ -47,11 +47,7 @@ def submission_with_procedure(public_id) -> Submission | None:
                   [prepared(Submission, "public_id", public_id)])
     if not rows:
         return None
-    row, instances, start = rows[0], [], 0
-    for columns in _JOINED:
-        instances.append(columns.instance(row[start:start + len(columns)]))
-        start += len(columns)
-    submission, version, procedure, owner, subject = instances
+    submission, version, procedure, owner, subject = instances(rows[0], *_JOINED)
     procedure.organisation = owner
     version.procedure = procedure
     submission.version, submission.subject = version, subject
