@@ -33,7 +33,8 @@ from urllib.parse import urlsplit
 import httpx
 from common import database_environment, machine, result_write
 from run import POSTGRES_URL, Server, free_port, kiban
-from server import server_description
+from load import machine_ticks
+from server import database_cpu_seconds, server_description
 
 CLIENT_ID, SECRET = "demo-welfare", "kiban-demo-welfare-secret-2026"  # kiban.exchange.demo
 PURPOSE = "child-allowance"
@@ -103,14 +104,20 @@ def run_phase(url: str, clients: int, per_client: int, path_of, headers: dict,
         thread.start()
     barrier.wait()
     started, cpu_before = time.perf_counter(), cpu_seconds()
+    database_before, (busy_before, total_before) = database_cpu_seconds(), machine_ticks()
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
     server_cpu = cpu_seconds() - cpu_before
+    database_cpu = database_cpu_seconds() - database_before
+    busy, total = machine_ticks()
     latencies.sort()
+    per_call = 1000 / max(len(latencies), 1)
     return {
         "calls": len(latencies), "failed": len(failures), "errors": failures[:3],
-        "server_cpu_ms_per_call": round(server_cpu / max(len(latencies), 1) * 1000, 2),
+        "server_cpu_ms_per_call": round(server_cpu * per_call, 2),
+        "database_cpu_ms_per_call": round(database_cpu * per_call, 2),
+        "machine_cpu_busy": round((busy - busy_before) / max(total - total_before, 1), 2),
         "seconds": round(seconds, 2), "calls_per_second": round(len(latencies) / seconds, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 1),
         "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1),
@@ -120,7 +127,8 @@ def run_phase(url: str, clients: int, per_client: int, path_of, headers: dict,
 def median_run(runs: list[dict]) -> dict:
     """Merge the rounds of one phase: medians of the rates and latencies, sums of the counts."""
     merged = {key: round(statistics.median(run[key] for run in runs), 2)
-              for key in ("calls_per_second", "p50_ms", "p95_ms", "server_cpu_ms_per_call")}
+              for key in ("calls_per_second", "p50_ms", "p95_ms", "server_cpu_ms_per_call",
+                          "database_cpu_ms_per_call", "machine_cpu_busy")}
     merged.update(calls=sum(run["calls"] for run in runs),
                   failed=sum(run["failed"] for run in runs),
                   errors=[error for run in runs for error in run["errors"]][:3],

@@ -135,7 +135,7 @@ def merged(results: list[PhaseResult]) -> PhaseResult:
     return total
 
 
-def _machine_ticks() -> tuple[int, int]:
+def machine_ticks() -> tuple[int, int]:
     """Return (busy, total) CPU ticks of the whole machine so far, from /proc/stat."""
     try:
         with open("/proc/stat") as stat:
@@ -181,7 +181,7 @@ def run_phase(clients: list, per_client: int, time_limit: float,
     threads = [threading.Thread(target=work, args=(c,), daemon=True) for c in clients]
     for thread in threads:
         thread.start()
-    cpu, server, machine = time.process_time(), server_cpu(), _machine_ticks()
+    cpu, server, machine = time.process_time(), server_cpu(), machine_ticks()
     barrier.wait()
     started = time.perf_counter()
     for thread in threads:
@@ -189,7 +189,7 @@ def run_phase(clients: list, per_client: int, time_limit: float,
     result.seconds = time.perf_counter() - started
     result.client_cpu_seconds = time.process_time() - cpu
     result.server_cpu_seconds = server_cpu() - server
-    busy, total = (now - before for now, before in zip(_machine_ticks(), machine, strict=True))
+    busy, total = (now - before for now, before in zip(machine_ticks(), machine, strict=True))
     result.machine_busy = busy / total if total else 0.0
     result.stopped_early = result.stopped_early or any(t.is_alive() for t in threads)
     return result

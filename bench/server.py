@@ -29,6 +29,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _process_ticks(keep) -> int:
+    """Sum the CPU ticks (user + system) of the processes whose (comm, stat fields) `keep`."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, rest = stat.read_text().rsplit(")", 1)
+        except (OSError, ValueError):
+            continue  # the process ended meanwhile
+        fields = rest.split()
+        if keep(head.split("(", 1)[1], fields):
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks
+
+
+def database_cpu_seconds() -> float:
+    """Return the CPU time used so far by the PostgreSQL server's processes on this machine."""
+    return _process_ticks(lambda comm, fields: comm == "postgres") / os.sysconf("SC_CLK_TCK")
+
+
 class Server:
     """`kiban serve` (Granian) on 127.0.0.1, stopped through its own process group."""
 
@@ -56,14 +75,8 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """Return the CPU time used so far by the server's processes (its process group)."""
-        ticks = 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # the process ended meanwhile
-            if int(fields[2]) == self.process.pid:  # pgrp: the session `serve` started
-                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        pid = self.process.pid  # pgrp: the session `serve` started
+        ticks = _process_ticks(lambda comm, fields: int(fields[2]) == pid)
         return ticks / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiban.exchange.chain import GENESIS, chain_verify, link
+from kiban.exchange.chain import GENESIS, canonical, canonical_around_number, chain_verify, link
 
 record_fields = st.fixed_dictionaries({
     "at": st.datetimes().map(lambda d: d.isoformat()),
@@ -61,3 +61,11 @@ def test_a_removed_record_is_found(records, data):
     broken, _, _ = chain_verify(chain)
 
     assert broken.number == index + 1
+
+
+@given(record_fields, st.integers(1, 10**12))
+def test_the_canonical_form_splits_around_the_number(fields, number):
+    """What PostgreSQL hashes when it seals a record in one statement is `link`'s input."""
+    before, after = canonical_around_number(fields)
+
+    assert before + str(number).encode() + after == canonical({**fields, "number": number})

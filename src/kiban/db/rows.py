@@ -136,12 +136,8 @@ def _insert_sql(model: type[Model], columns: tuple[str, ...], vendor: str) -> st
             f"VALUES ({', '.join(['%s'] * len(columns))}){returning}")
 
 
-def insert(model: type[Model], values: dict[str, Any]) -> Any:
-    """Insert one row of `model`: the given field values, the fields' defaults for the rest.
-
-    Values are adapted by their fields (dates, JSON, UUIDs) as a save would. Return the
-    primary key the database gave the row.
-    """
+def insert_values(model: type[Model], values: dict[str, Any]) -> tuple[tuple[str, ...], list]:
+    """Return the columns and adapted parameters of one new row of `model` (see `insert`)."""
     columns, params = [], []
     for field in model._meta.concrete_fields:
         if field.primary_key and field.attname not in values:
@@ -155,8 +151,18 @@ def insert(model: type[Model], values: dict[str, Any]) -> Any:
             value = field.get_default()
         columns.append(field.column)
         params.append(field.get_db_prep_save(value, connection))
+    return tuple(columns), params
+
+
+def insert(model: type[Model], values: dict[str, Any]) -> Any:
+    """Insert one row of `model`: the given field values, the fields' defaults for the rest.
+
+    Values are adapted by their fields (dates, JSON, UUIDs) as a save would. Return the
+    primary key the database gave the row.
+    """
+    columns, params = insert_values(model, values)
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(model, tuple(columns), connection.vendor), params)
+        cursor.execute(_insert_sql(model, columns, connection.vendor), params)
         if connection.features.can_return_columns_from_insert:
             return cursor.fetchone()[0]
         return cursor.lastrowid

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from kiban.exchange.constants import MAX_BODY_BYTES, PURPOSE_HEADER, REQUEST_ID_HEADER, ErrorCode
 from kiban.exchange.message_log import call_record
-from kiban.registry.services import access_rows_held, access_rows_write
+from kiban.registry.services import access_rows_held
 
 log = logging.getLogger("kiban.exchange")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,100}$")
@@ -112,8 +112,9 @@ def _call_start(request: HttpRequest, operation: str) -> tuple[Call, HttpRespons
     return call, None
 
 
-def _finish(request: HttpRequest, response: HttpResponse, body: bytes) -> None:
-    """Add the binding headers and append the call to the message log."""
+def _finish(request: HttpRequest, response: HttpResponse, body: bytes,
+            together: list | tuple = ()) -> None:
+    """Add the binding headers and append the call to the message log (with `together`)."""
     call: Call = request.kiban_call
     requested = request_hash(request, body)
     content = b"" if response.streaming else response.content
@@ -125,6 +126,7 @@ def _finish(request: HttpRequest, response: HttpResponse, body: bytes) -> None:
         purpose=call.purpose, request_id=call.request_id, subject_ids=call.subject_ids,
         status=response.status_code, error=call.error, request_hash=requested,
         response_hash=answered, duration_us=int((time.perf_counter() - call.started) * 1e6),
+        together=together,
     )
     response[REQUEST_ID_HEADER] = call.request_id
     response["X-Kiban-Request-Hash"] = requested
@@ -153,19 +155,16 @@ def logged_call(run):
                 refused = error_response(request, 413, ErrorCode.TOO_LARGE,
                                          f"The body is larger than {MAX_BODY_BYTES} bytes.")
         if refused is not None:
-            with transaction.atomic():
-                _finish(request, refused, body)
+            _finish(request, refused, body)
             return refused
         if request.method in READING_METHODS:
             # A read changes nothing but the resident's access log. It runs without a
             # transaction, and its access-log rows are written with its message-log record
-            # in one short transaction at the end: concurrent reads barely queue, and the
-            # data is answered only once both are committed.
-            with access_rows_held():
+            # in one short commit at the end: concurrent reads barely queue, and the data is
+            # answered only once both are committed.
+            with access_rows_held() as held:
                 response = run(request, *args, **kwargs)
-                with transaction.atomic():
-                    access_rows_write()
-                    _finish(request, response, body)
+                _finish(request, response, body, together=held)
             return response
         try:
             with transaction.atomic():
@@ -175,8 +174,7 @@ def logged_call(run):
                 _finish(request, response, body)
         except _RolledBack as failed:
             response = failed.response
-            with transaction.atomic():
-                _finish(request, response, body)
+            _finish(request, response, body)
         return response
 
     return wrapper

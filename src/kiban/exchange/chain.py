@@ -31,6 +31,23 @@ def canonical(record: Mapping[str, Any]) -> bytes:
     ).encode("utf-8")
 
 
+#: Where a record's number sits in its canonical JSON ("number" follows "method").
+_NUMBER = b'"number":0'
+
+
+def canonical_around_number(record: Mapping[str, Any]) -> tuple[bytes, bytes]:
+    """Return the record's canonical JSON before and after the digits of its number.
+
+    A database that numbers and links a record itself, in the statement that moves the
+    chain head, hashes previous hash ‖ before ‖ number in decimal ‖ after: the bytes that
+    `link` hashes. A JSON string cannot hold the unescaped quote after `number`, so the
+    first match is the key.
+    """
+    data = canonical({**record, "number": 0})
+    cut = data.index(_NUMBER) + len(_NUMBER) - 1
+    return data[:cut], data[cut + 1:]
+
+
 def link(previous_hash: str, record: Mapping[str, Any]) -> str:
     """Return the hash of `record` chained to `previous_hash`."""
     return hashlib.sha256(previous_hash.encode("ascii") + canonical(record)).hexdigest()

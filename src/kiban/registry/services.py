@@ -150,7 +150,7 @@ def access_record(
     }
     held = _held_rows.get()
     if held is not None:
-        held.append(row)
+        held.append((AccessRecord, row))
         return
     # One row per logged read, on every read's way: one INSERT without the ORM (kiban.db.rows).
     rows.insert(AccessRecord, row)
@@ -161,25 +161,20 @@ _held_rows: ContextVar[list | None] = ContextVar("kiban_access_rows_held", defau
 
 @contextmanager
 def access_rows_held():
-    """Hold the access-log rows written in this block until `access_rows_write()`.
+    """Hold the access-log rows written in this block; yield them as (model, values) pairs.
 
-    The system API reads without a transaction and writes its message-log record in a short
-    one at the end; holding the resident's access-log rows until then lets both commit
-    together (one commit, not two). Rows still held when the block ends were never
-    written: the caller writes them before it answers, or does not answer with the data.
+    The system API reads without a transaction and writes its message-log record at the
+    end; it passes the held rows to `message_log.call_record`, so the resident's rows and
+    the record commit together (one commit, not two). Rows held when the block ends were
+    never written: the caller writes them before it answers, or does not answer with the
+    data.
     """
-    token = _held_rows.set([])
+    held: list[tuple] = []
+    token = _held_rows.set(held)
     try:
-        yield
+        yield held
     finally:
         _held_rows.reset(token)
-
-
-def access_rows_write() -> None:
-    """Write the access-log rows held so far (in the caller's transaction)."""
-    held = _held_rows.get()
-    while held:
-        rows.insert(AccessRecord, held.pop(0))
 
 
 @transaction.atomic
