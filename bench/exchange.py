@@ -32,8 +32,8 @@ from urllib.parse import urlsplit
 
 import httpx
 from common import database_environment, machine, result_write
-from run import POSTGRES_URL, Server, free_port, kiban
 from load import machine_ticks
+from run import POSTGRES_URL, Server, free_port, kiban
 from server import database_cpu_seconds, server_description
 
 CLIENT_ID, SECRET = "demo-welfare", "kiban-demo-welfare-secret-2026"  # kiban.exchange.demo
