@@ -124,3 +124,20 @@ def test_the_receipt_of_someone_else_is_not_served(demo):
 
     assert url
     assert response.status_code == 404
+
+
+def test_reference_numbers_follow_on_per_year_with_a_check_character(db):
+    """One statement counts (INSERT … ON CONFLICT … RETURNING): a year's first number is 1,
+    each next one follows, and another year has its own count."""
+    from datetime import datetime
+
+    from kiban.jp.check_character import reference_with_check
+    from kiban.submissions.models import ReferenceCounter
+    from kiban.submissions.services import _next_reference
+
+    numbers = [_next_reference(datetime(2031, 4, 1)) for _ in range(3)]
+    other_year = _next_reference(datetime(2032, 1, 1))
+
+    assert numbers == [reference_with_check(f"2031{n:07d}") for n in (1, 2, 3)]
+    assert other_year == reference_with_check("20320000001")
+    assert dict(ReferenceCounter.objects.values_list("year", "last")) == {2031: 3, 2032: 1}

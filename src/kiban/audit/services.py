@@ -4,6 +4,7 @@ import logging
 from typing import Any
 
 from kiban.audit.models import AuditRecord
+from kiban.db import rows
 
 security_log = logging.getLogger("kiban.security")
 
@@ -25,7 +26,9 @@ def audit_record(
         target_id = target_id or str(target.pk)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return AuditRecord.objects.create(
+    # Many actions are audited on a hot path (every submission): plain SQL (kiban.db.rows).
+    return rows.create(
+        AuditRecord,
         action=action,
         actor=actor,
         actor_label=actor_label or (str(actor) if actor else ""),

@@ -166,3 +166,25 @@ def insert(model: type[Model], values: dict[str, Any]) -> Any:
         if connection.features.can_return_columns_from_insert:
             return cursor.fetchone()[0]
         return cursor.lastrowid
+
+
+def create(model: type[Model], **values: Any) -> Model:
+    """Insert and return a new instance, as `model.objects.create(**values)` would.
+
+    The instance gets its fields' defaults and `auto_now(_add)` times (each field's
+    pre_save), and the primary key the database gave it; the statement is plain SQL.
+    """
+    instance = model(**values)
+    fields = [field for field in model._meta.concrete_fields
+              if not (field.primary_key and getattr(instance, field.attname) is None)]
+    params = [field.get_db_prep_save(field.pre_save(instance, True), connection)
+              for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(model, tuple(field.column for field in fields),
+                                   connection.vendor), params)
+        if model._meta.pk not in fields:
+            pk = (cursor.fetchone()[0] if connection.features.can_return_columns_from_insert
+                  else cursor.lastrowid)
+            setattr(instance, model._meta.pk.attname, pk)
+    instance._state.adding, instance._state.db = False, connection.alias
+    return instance

@@ -2,9 +2,10 @@
 
 import hashlib
 import logging
+from functools import cache
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -163,10 +164,23 @@ def draft_save_step(
     return locked
 
 
+@cache
+def _counter_sql(vendor: str) -> str:
+    table, year, last = (rows.quoted(name) for name in (
+        ReferenceCounter._meta.db_table, "year", "last"))
+    return (f"INSERT INTO {table} ({year}, {last}) VALUES (%s, 1) ON CONFLICT ({year}) "
+            f"DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}")
+
+
 def _next_reference(now) -> str:
-    counter, _ = ReferenceCounter.objects.get_or_create(year=now.year)
-    ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    number = ReferenceCounter.objects.get(pk=counter.pk).last
+    """Return the year's next reference number: one statement that counts under a row lock
+    (PostgreSQL, SQLite 3.35 and later), else the row counted in three."""
+    if connection.features.can_return_columns_from_insert:
+        number = rows.select(_counter_sql(connection.vendor), [now.year])[0][0]
+    else:
+        counter, _ = ReferenceCounter.objects.get_or_create(year=now.year)
+        ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+        number = ReferenceCounter.objects.get(pk=counter.pk).last
     return reference_with_check(f"{now.year}{number:07d}")
 
 
@@ -211,14 +225,24 @@ def _same_as_prefilled(previous: dict, fact_value) -> bool:
     return fact is not None and fact.value == fact_value
 
 
+def _joined_from(locked: Submission, read: Submission) -> None:
+    """Give the freshly locked row the version, subject and owner `read` has loaded already
+    (they do not change while a submission is a draft), instead of a query for each."""
+    for name in ("version", "subject", "organisation"):
+        field = Submission._meta.get_field(name)
+        if field.is_cached(read) and getattr(read, field.attname) == getattr(locked, field.attname):
+            setattr(locked, name, getattr(read, name))
+
+
 @transaction.atomic
 def submission_submit(
     *, submission: Submission, definition: dict, save_back: list[str], consent: bool, actor
 ) -> Submission:
     """Submit a complete draft: reference number, status, save-back with consent, events."""
-    locked = Submission.objects.select_for_update().get(pk=submission.pk)
-    if locked.status != Status.DRAFT:
+    locked = rows.get(Submission, _DRAFT, "id", submission.pk, lock=True)
+    if locked is None or locked.status != Status.DRAFT:
         raise SubmissionError("not_a_draft")
+    _joined_from(locked, submission)
     missing = procedure_forms.incomplete_steps(definition, locked.answers)
     if missing:
         raise SubmissionError("incomplete", missing)
@@ -229,14 +253,10 @@ def submission_submit(
     locked.status = Status.RECEIVED
     locked.submitted_at = locked.updated_at = now
     locked.save_back = sorted(save_back)
-    locked.save(update_fields=["reference", "status", "submitted_at", "updated_at", "save_back"])
-    StatusChange.objects.create(
-        submission=locked,
-        from_status=Status.DRAFT,
-        to_status=Status.RECEIVED,
-        by=actor,
-        by_label=str(actor),
-    )
+    rows.update(Submission, locked.pk, {name: getattr(locked, name) for name in (
+        "reference", "status", "submitted_at", "updated_at", "save_back")})
+    rows.create(StatusChange, submission=locked, from_status=Status.DRAFT,
+                to_status=Status.RECEIVED, by=actor, by_label=str(actor))
     event_emit(
         type="submission.created", organisation=locked.organisation_id, subject=locked.subject,
         actor_label="applicant",
