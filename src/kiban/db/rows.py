@@ -75,6 +75,26 @@ def instances(row: Sequence[Any], *columns: Columns) -> list[Model]:
     return found
 
 
+def field_values(model: type[Model], name: str, pks: Iterable[Any]) -> dict[Any, Any]:
+    """Return {primary key: value of field `name`} for the rows of `model` with these keys."""
+    pks = list(pks)
+    if not pks:
+        return {}
+    field = model._meta.get_field(name)
+    column = field.get_col(model._meta.db_table)
+    converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+    found = select(f"SELECT {quoted(model._meta.pk.column)}, {quoted(field.column)} "
+                   f"FROM {quoted(model._meta.db_table)} "
+                   f"WHERE {quoted(model._meta.pk.column)} IN ({', '.join(['%s'] * len(pks))})",
+                   pks)
+    result = {}
+    for pk, value in found:
+        for converter in converters:
+            value = converter(value, column, connection)
+        result[pk] = value
+    return result
+
+
 def select(sql: str, params: Iterable[Any]) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from kiban.db.rows import Columns, instances, prepared, quoted, select
+from kiban.db.rows import Columns, get, instances, prepared, quoted, select
 from kiban.identity.models import Organisation
 from kiban.registry.constants import AccessorKind, Outcome, Purpose
 from kiban.registry.models import AccessRecord, Attribute, Consent, Fact, Representation, Subject
@@ -192,8 +192,14 @@ def attribute_catalogue() -> QuerySet[Attribute]:
     return Attribute.objects.order_by("code")
 
 
+_SUBJECT = Columns(Subject, "s")
+
+
 def subject_of_user(user) -> Subject | None:
-    return Subject.objects.filter(user=user).first()
+    """Return the user's own subject (at every start of an application: plain SQL)."""
+    if getattr(user, "pk", None) is None:
+        return None
+    return get(Subject, _SUBJECT, "user", user.pk)
 
 
 def _active(queryset: QuerySet[Representation]) -> QuerySet[Representation]:

@@ -62,12 +62,6 @@ def draft_start(*, version, definition: dict, applicant) -> Submission:
         ),
     )
     procedure = version.procedure
-    submission = Submission.objects.create(
-        version=version,
-        organisation_id=procedure.organisation_id,
-        applicant=applicant,
-        subject=subject,
-    )
     fields = prefill_codes(definition)
     accessor = registry_selectors.Accessor(
         kind=AccessorKind.PROCEDURE,
@@ -95,8 +89,11 @@ def draft_start(*, version, definition: dict, applicant) -> Submission:
             "recorded_at": timezone.localtime(fact.recorded_at).date().isoformat(),
             "method": fact.method,
         }
-    submission.answers, submission.prefill = answers, provenance
-    submission.save(update_fields=["answers", "prefill"])
+    # Every application starts here: the draft is inserted once, prefilled, in plain SQL.
+    submission = rows.create(
+        Submission, version=version, organisation=procedure.organisation, applicant=applicant,
+        subject=subject, answers=answers, prefill=provenance,
+    )
     audit_record(
         action="submission.start",
         actor=applicant,
