@@ -23,7 +23,8 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("KIBAN_DEBUG", False)
-SECRET_KEY = os.environ.get("KIBAN_SECRET_KEY", "kiban-development-only-secret-key-change-me-0123456789")
+SECRET_KEY = os.environ.get(
+    "KIBAN_SECRET_KEY", "kiban-development-only-secret-key-change-me-0123456789")
 ALLOWED_HOSTS = os.environ.get("KIBAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("KIBAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o
@@ -268,7 +269,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media-never-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
-KIBAN_MAX_ATTACHMENT_BYTES = int(os.environ.get("KIBAN_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
+KIBAN_MAX_ATTACHMENT_BYTES = int(
+    os.environ.get("KIBAN_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,

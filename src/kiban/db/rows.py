@@ -11,6 +11,7 @@ Use these only on measured hot paths; everything else goes through the ORM.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
@@ -24,13 +25,22 @@ def quoted(name: str) -> str:
 
 
 class Columns:
-    """A model's concrete columns under a table alias, and rows turned back into instances."""
+    """A model's concrete columns under a table alias, and rows turned back into instances.
 
-    def __init__(self, model: type[Model], alias: str):
+    With `remember`, the instances of the last so many distinct rows are kept and a row
+    read again gives a copy of its instance instead of converting every value anew (JSON
+    decoding most of all). For rows read on every page that rarely change, such as a
+    published procedure version: a changed row is a new key. The copies share the
+    remembered values, so a caller must not change a value in place (a JSON dict, say).
+    """
+
+    def __init__(self, model: type[Model], alias: str, *, remember: int = 0):
         self.model, self.alias = model, alias
         self.fields = model._meta.concrete_fields
         self._converters: dict[str, list] = {}
         self._sql: dict[str, str] = {}
+        self._remember = remember
+        self._remembered: dict[tuple, Model] = {}
 
     @property
     def sql(self) -> str:
@@ -58,6 +68,20 @@ class Columns:
 
     def instance(self, values: Sequence[Any]) -> Model:
         """Return the model instance of one row's values for these columns (in order)."""
+        if not self._remember:
+            return self._converted(values)
+        key = (connection.vendor, *values)
+        try:
+            found = self._remembered.get(key)
+        except TypeError:  # a value that cannot be a key (bytes from a memoryview)
+            return self._converted(values)
+        if found is None:
+            if len(self._remembered) >= self._remember:
+                self._remembered.clear()
+            found = self._remembered[key] = self._converted(values)
+        return copy.copy(found)
+
+    def _converted(self, values: Sequence[Any]) -> Model:
         converted = []
         for value, (column, converters) in zip(values, self._converters_now(), strict=True):
             for converter in converters:

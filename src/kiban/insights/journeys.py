@@ -12,6 +12,7 @@ import logging
 import time
 from contextlib import nullcontext
 from datetime import timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
@@ -41,7 +42,12 @@ _next_schedule = 0.0
 def journey_key(public_id) -> str:
     """Return the keyed hash that ties the events of one draft together (not reversible
     without the secret key, and different from every id shown elsewhere)."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"journey:{public_id}".encode(), hashlib.sha256)
+    return _journey_key(settings.SECRET_KEY, str(public_id))
+
+
+@lru_cache(maxsize=4096)  # every page of a draft asks again
+def _journey_key(secret: str, public_id: str) -> str:
+    digest = hmac.new(secret.encode(), f"journey:{public_id}".encode(), hashlib.sha256)
     return digest.hexdigest()[:32]
 
 

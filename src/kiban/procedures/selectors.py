@@ -42,15 +42,17 @@ def published_procedures(language: str | None = None) -> list[ProcedureVersion]:
     return versions
 
 
-_VERSION = Columns(ProcedureVersion, "v")
-_PROCEDURE = Columns(Procedure, "p")
-_OWNER = Columns(Organisation, "o")
+# A version, its procedure and owner are read on every page of an application and change
+# rarely (a published version never): their instances are remembered by row.
+VERSION_COLUMNS = Columns(ProcedureVersion, "v", remember=256)
+PROCEDURE_COLUMNS = Columns(Procedure, "p", remember=256)
+OWNER_COLUMNS = Columns(Organisation, "o", remember=256)
 
 
 @cache
 def _current_sql(vendor: str) -> str:
     return (
-        f"SELECT {_VERSION.sql}, {_PROCEDURE.sql}, {_OWNER.sql} "
+        f"SELECT {VERSION_COLUMNS.sql}, {PROCEDURE_COLUMNS.sql}, {OWNER_COLUMNS.sql} "
         f"FROM {quoted(ProcedureVersion._meta.db_table)} v "
         f"JOIN {quoted(Procedure._meta.db_table)} p ON p.id = v.procedure_id "
         f"JOIN {quoted(Organisation._meta.db_table)} o ON o.id = p.organisation_id "
@@ -67,7 +69,8 @@ def current_version(procedure_code: str) -> ProcedureVersion | None:
     found = select(_current_sql(connection.vendor), [procedure_code, VersionStatus.PUBLISHED])
     if not found:
         return None
-    version, procedure, owner = instances(found[0], _VERSION, _PROCEDURE, _OWNER)
+    version, procedure, owner = instances(
+        found[0], VERSION_COLUMNS, PROCEDURE_COLUMNS, OWNER_COLUMNS)
     procedure.organisation = owner
     version.procedure = procedure
     return version
@@ -85,6 +88,9 @@ def version_checked(version: ProcedureVersion) -> dict:
         and not version.content_hash
     ):
         return version.definition
+    key = (version.pk, version.content_hash)
+    if _checked.get(key) is version.definition:  # this very object passed the check
+        return version.definition
     actual = canonical_hash(version.definition)
     if not version.content_hash or actual != version.content_hash:
         security_event(
@@ -98,7 +104,17 @@ def version_checked(version: ProcedureVersion) -> dict:
             },
         )
         raise TamperedVersion(f"{version.procedure.code} v{version.number}")
+    if len(_checked) >= 256:
+        _checked.clear()
+    _checked[key] = version.definition
     return version.definition
+
+
+# Definitions that matched their hash, by version and hash. A remembered version row
+# (VERSION_COLUMNS) gives the same definition object while its row is unchanged; a changed
+# row is decoded into a new object, which is checked again. The entry holds the object, so
+# an identity check cannot match a new object at a reused address.
+_checked: dict[tuple, dict] = {}
 
 
 # --- the builder ----------------------------------------------------------------------------

@@ -204,7 +204,8 @@ def subject_of_user(user) -> Subject | None:
 
 def _active(queryset: QuerySet[Representation]) -> QuerySet[Representation]:
     today = timezone.localdate()
-    return queryset.filter(valid_from__lte=today).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
+    return queryset.filter(valid_from__lte=today).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=today))
 
 
 def representations_for(*, subject: Subject) -> QuerySet[Representation]:
@@ -228,7 +229,8 @@ def applying_subject(*, user, business: bool = False) -> Subject | None:
     """Return whom an application is about: a business the user represents, or the user."""
     if business:
         represented = (
-            Subject.objects.filter(kind="business", representations__in=representations_by(agent=user))
+            Subject.objects.filter(kind="business",
+                                   representations__in=representations_by(agent=user))
             .order_by("pk").first()
         )
         if represented is None:

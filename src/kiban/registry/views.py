@@ -104,7 +104,8 @@ def _acting_for(user, language: str) -> list[dict]:
                 legal_basis=representation.get_kind_display(),
             ),
         )
-        name = value_display(facts[code].attribute.value_type, facts[code].value) if code in facts else ""
+        fact = facts.get(code)
+        name = value_display(fact.attribute.value_type, fact.value) if fact else ""
         rows.append({"representation": representation, "name": name})
     return rows
 

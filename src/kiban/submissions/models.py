@@ -69,6 +69,9 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
 
 class Message(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="messages")
@@ -83,6 +86,9 @@ class Message(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:  # the kind and time only: the body is the resident's words
+        return f"{self.kind} {self.at:%Y-%m-%d %H:%M}"
+
 
 class Attachment(models.Model):
     submission = models.ForeignKey(
@@ -96,9 +102,15 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self) -> str:
+        return f"{self.field_id}: {self.filename}"
+
 
 class ReferenceCounter(models.Model):
     """The last reference number issued per year; incremented under a row lock."""
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

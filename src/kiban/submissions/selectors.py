@@ -10,14 +10,13 @@ from kiban.audit.services import security_event
 from kiban.db.rows import Columns, instances, prepared, quoted, select
 from kiban.identity.models import Organisation
 from kiban.procedures.models import Procedure, ProcedureVersion
+from kiban.procedures.selectors import OWNER_COLUMNS, PROCEDURE_COLUMNS, VERSION_COLUMNS
 from kiban.registry.models import Subject
 from kiban.submissions.constants import Status
 from kiban.submissions.models import Submission
 
 _SUBMISSION = Columns(Submission, "s")
-_VERSION = Columns(ProcedureVersion, "v")
-_PROCEDURE = Columns(Procedure, "p")
-_OWNER = Columns(Organisation, "o")
+_VERSION, _PROCEDURE, _OWNER = VERSION_COLUMNS, PROCEDURE_COLUMNS, OWNER_COLUMNS
 _SUBJECT = Columns(Subject, "j")
 _JOINED = (_SUBMISSION, _VERSION, _PROCEDURE, _OWNER, _SUBJECT)
 

@@ -12,5 +12,6 @@ class WebConfig(AppConfig):
         # やさしい日本語 (easy Japanese) is offered as its own language; Django needs its info.
         LANG_INFO.setdefault(
             "ja-easy",
-            {"bidi": False, "code": "ja-easy", "name": "Easy Japanese", "name_local": "やさしい日本語"},
+            {"bidi": False, "code": "ja-easy", "name": "Easy Japanese",
+             "name_local": "やさしい日本語"},
         )
