@@ -18,7 +18,7 @@ def server_description(env: dict | None = None) -> str:
     """Say which server `kiban serve` runs and how (kiban.cli.serve's defaults)."""
     env = os.environ if env is None else env
     sqlite = not env.get("DATABASE_URL", "").startswith("postgres")
-    workers = env.get("KIBAN_WEB_WORKERS", "3" if sqlite else "2")
+    workers = env.get("KIBAN_WEB_WORKERS", "2")
     threads = env.get("KIBAN_WEB_THREADS", "1" if sqlite else "2")
     return f"kiban serve: Granian (WSGI), {workers} workers x {threads} threads"
 

@@ -38,16 +38,14 @@ def migrate() -> None:
 def serve(port: int, workers: int | None = None, threads: int | None = None) -> subprocess.Popen:
     """Start the web server (Granian, WSGI) as a child process.
 
-    KIBAN_WEB_WORKERS processes, each running Django in KIBAN_WEB_THREADS threads. Defaults:
-    on SQLite 3 × 1 — writes are one at a time, and a third process uses the CPU that two
-    leave idle while one waits for the writer (on the 2-core reference machine: 0.45 and
-    0.47 of the floor against 0.41, docs/performance.md) — and on PostgreSQL 2 × 2, where a
-    thread waits for the database server.
+    KIBAN_WEB_WORKERS processes (default 2, one per core of the reference machine), each
+    running Django in KIBAN_WEB_THREADS threads (default 1 on SQLite, whose writes are one
+    at a time anyway, and 2 on PostgreSQL, where a thread waits for the database server).
     """
     from django.conf import settings
 
     sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
-    workers = workers or int(os.environ.get("KIBAN_WEB_WORKERS", "3" if sqlite else "2"))
+    workers = workers or int(os.environ.get("KIBAN_WEB_WORKERS", "2"))
     threads = threads or int(os.environ.get("KIBAN_WEB_THREADS", "1" if sqlite else "2"))
     return subprocess.Popen([
         sys.executable, "-m", "granian", "--interface", "wsgi", "kiban.wsgi:application",
