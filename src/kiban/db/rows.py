@@ -24,6 +24,19 @@ def quoted(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def _column_converters(field, alias: str) -> tuple[Any, list]:
+    """Return a field's column under `alias` and the converters a read value goes through
+    (the database's, then the field's), as the ORM applies them."""
+    column = field.get_col(alias)
+    return column, connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+
+
+def _converted_value(value: Any, column, converters: list) -> Any:
+    for converter in converters:
+        value = converter(value, column, connection)
+    return value
+
+
 class Columns:
     """A model's concrete columns under a table alias, and rows turned back into instances.
 
@@ -58,11 +71,7 @@ class Columns:
         vendor = connection.vendor
         converters = self._converters.get(vendor)
         if converters is None:
-            converters = []
-            for field in self.fields:
-                column = field.get_col(self.alias)
-                converters.append((column, connection.ops.get_db_converters(column)
-                                   + field.get_db_converters(connection)))
+            converters = [_column_converters(field, self.alias) for field in self.fields]
             self._converters[vendor] = converters
         return converters
 
@@ -82,11 +91,8 @@ class Columns:
         return copy.copy(found)
 
     def _converted(self, values: Sequence[Any]) -> Model:
-        converted = []
-        for value, (column, converters) in zip(values, self._converters_now(), strict=True):
-            for converter in converters:
-                value = converter(value, column, connection)
-            converted.append(value)
+        converted = [_converted_value(value, column, converters) for value, (column, converters)
+                     in zip(values, self._converters_now(), strict=True)]
         return self.model.from_db(connection.alias, None, converted)
 
 
@@ -105,18 +111,12 @@ def field_values(model: type[Model], name: str, pks: Iterable[Any]) -> dict[Any,
     if not pks:
         return {}
     field = model._meta.get_field(name)
-    column = field.get_col(model._meta.db_table)
-    converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+    column, converters = _column_converters(field, model._meta.db_table)
     found = select(f"SELECT {quoted(model._meta.pk.column)}, {quoted(field.column)} "
                    f"FROM {quoted(model._meta.db_table)} "
                    f"WHERE {quoted(model._meta.pk.column)} IN ({', '.join(['%s'] * len(pks))})",
                    pks)
-    result = {}
-    for pk, value in found:
-        for converter in converters:
-            value = converter(value, column, connection)
-        result[pk] = value
-    return result
+    return {pk: _converted_value(value, column, converters) for pk, value in found}
 
 
 def select(sql: str, params: Iterable[Any]) -> list[tuple]:
@@ -204,7 +204,11 @@ def insert(model: type[Model], values: dict[str, Any]) -> Any:
     Values are adapted by their fields (dates, JSON, UUIDs) as a save would. Return the
     primary key the database gave the row.
     """
-    columns, params = insert_values(model, values)
+    return _inserted(model, *insert_values(model, values))
+
+
+def _inserted(model: type[Model], columns: tuple[str, ...], params: list) -> Any:
+    """Run the INSERT of one row; return the primary key the database gave it."""
     with connection.cursor() as cursor:
         cursor.execute(_insert_sql(model, columns, connection.vendor), params)
         if connection.features.can_return_columns_from_insert:
@@ -223,12 +227,8 @@ def create(model: type[Model], **values: Any) -> Model:
               if not (field.primary_key and getattr(instance, field.attname) is None)]
     params = [field.get_db_prep_save(field.pre_save(instance, True), connection)
               for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(model, tuple(field.column for field in fields),
-                                   connection.vendor), params)
-        if model._meta.pk not in fields:
-            pk = (cursor.fetchone()[0] if connection.features.can_return_columns_from_insert
-                  else cursor.lastrowid)
-            setattr(instance, model._meta.pk.attname, pk)
+    pk = _inserted(model, tuple(field.column for field in fields), params)
+    if model._meta.pk not in fields:  # the database chose it
+        setattr(instance, model._meta.pk.attname, pk)
     instance._state.adding, instance._state.db = False, connection.alias
     return instance
