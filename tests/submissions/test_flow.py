@@ -141,3 +141,37 @@ def test_reference_numbers_follow_on_per_year_with_a_check_character(db):
     assert numbers == [reference_with_check(f"2031{n:07d}") for n in (1, 2, 3)]
     assert other_year == reference_with_check("20320000001")
     assert dict(ReferenceCounter.objects.values_list("year", "last")) == {2031: 3, 2032: 1}
+
+
+def test_saving_a_step_merges_its_answers_into_the_draft_in_one_statement(demo):
+    """A step's answers replace those keys only (a nested answer as a whole), the bookmark
+    never moves back, the draft comes back as stored, and a submitted case is not saved."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kiban.submissions.constants import Status
+    from kiban.submissions.services import SubmissionError, draft_save_step
+
+    resident = sign_in("resident@demo.kiban.jp")
+    start(resident)
+    draft = Submission.objects.get()
+    Submission.objects.filter(pk=draft.pk).update(
+        answers={"phone": "0312345678", "address": {"city": "台東区", "building": "A棟"},
+                 "note": None}, step=2)
+
+    with CaptureQueriesContext(connection) as statements:
+        saved = draft_save_step(submission=draft, step_index=0, next_step=1,
+                                values={"address": {"city": "港区"}, "children": 2})
+
+    stored = Submission.objects.get()
+    assert len(statements) == 1
+    assert stored.answers == {"phone": "0312345678", "address": {"city": "港区"},
+                              "note": None, "children": 2}
+    assert stored.step == 2
+    assert (saved.answers, saved.step, saved.updated_at) == (
+        stored.answers, stored.step, stored.updated_at)
+
+    Submission.objects.filter(pk=draft.pk).update(status=Status.RECEIVED)
+    with pytest.raises(SubmissionError):
+        draft_save_step(submission=draft, step_index=0, next_step=1, values={"phone": "09"})
+    assert Submission.objects.get().answers == stored.answers

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 
 
@@ -24,16 +24,23 @@ def quoted(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def _db():
+    """The default connection itself: `django.db.connection` is a proxy that looks the
+    connection up again on every attribute, which adapting a row's values does per field."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
 def _column_converters(field, alias: str) -> tuple[Any, list]:
     """Return a field's column under `alias` and the converters a read value goes through
     (the database's, then the field's), as the ORM applies them."""
+    db = _db()
     column = field.get_col(alias)
-    return column, connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+    return column, db.ops.get_db_converters(column) + field.get_db_converters(db)
 
 
-def _converted_value(value: Any, column, converters: list) -> Any:
+def _converted_value(value: Any, column, converters: list, db) -> Any:
     for converter in converters:
-        value = converter(value, column, connection)
+        value = converter(value, column, db)
     return value
 
 
@@ -88,12 +95,24 @@ class Columns:
             if len(self._remembered) >= self._remember:
                 self._remembered.clear()
             found = self._remembered[key] = self._converted(values)
-        return copy.copy(found)
+        return _copied(found)
 
     def _converted(self, values: Sequence[Any]) -> Model:
-        converted = [_converted_value(value, column, converters) for value, (column, converters)
-                     in zip(values, self._converters_now(), strict=True)]
-        return self.model.from_db(connection.alias, None, converted)
+        db = _db()
+        converted = [_converted_value(value, column, converters, db)
+                     for value, (column, converters) in zip(values, self._converters_now(),
+                                                           strict=True)]
+        return self.model.from_db(db.alias, None, converted)
+
+
+def _copied(instance: Model) -> Model:
+    """A shallow copy of an instance with its own state and cache of related objects: what
+    `copy.copy` makes through the model's pickling hooks, without the trip through them."""
+    twin = instance.__class__.__new__(instance.__class__)
+    twin.__dict__.update(instance.__dict__)
+    twin._state = copy.copy(instance._state)
+    twin._state.fields_cache = instance._state.fields_cache.copy()
+    return twin
 
 
 def instances(row: Sequence[Any], *columns: Columns) -> list[Model]:
@@ -116,18 +135,19 @@ def field_values(model: type[Model], name: str, pks: Iterable[Any]) -> dict[Any,
                    f"FROM {quoted(model._meta.db_table)} "
                    f"WHERE {quoted(model._meta.pk.column)} IN ({', '.join(['%s'] * len(pks))})",
                    pks)
-    return {pk: _converted_value(value, column, converters) for pk, value in found}
+    db = _db()
+    return {pk: _converted_value(value, column, converters, db) for pk, value in found}
 
 
 def select(sql: str, params: Iterable[Any]) -> list[tuple]:
-    with connection.cursor() as cursor:
+    with _db().cursor() as cursor:
         cursor.execute(sql, list(params))
         return cursor.fetchall()
 
 
 def prepared(model: type[Model], name: str, value: Any) -> Any:
     """Return `value` as the database takes it for the field `name` of `model`."""
-    return model._meta.get_field(name).get_db_prep_value(value, connection, prepared=False)
+    return model._meta.get_field(name).get_db_prep_value(value, _db(), prepared=False)
 
 
 @cache
@@ -162,11 +182,12 @@ def update(model: type[Model], pk: Any, values: dict[str, Any]) -> int:
 
     Values are adapted by their fields as a save would (no pre_save: pass every value).
     """
+    db = _db()
     fields = [model._meta.get_field(name) for name in values]
-    params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(_update_sql(model, tuple(field.column for field in fields),
-                                   connection.vendor), [*params, pk])
+    params = [field.get_db_prep_save(values[field.name], db) for field in fields]
+    with db.cursor() as cursor:
+        cursor.execute(_update_sql(model, tuple(field.column for field in fields), db.vendor),
+                       [*params, pk])
         return cursor.rowcount
 
 
@@ -182,6 +203,7 @@ def _insert_sql(model: type[Model], columns: tuple[str, ...], vendor: str) -> st
 
 def insert_values(model: type[Model], values: dict[str, Any]) -> tuple[tuple[str, ...], list]:
     """Return the columns and adapted parameters of one new row of `model` (see `insert`)."""
+    db = _db()
     columns, params = [], []
     for field in model._meta.concrete_fields:
         if field.primary_key and field.attname not in values:
@@ -194,7 +216,7 @@ def insert_values(model: type[Model], values: dict[str, Any]) -> tuple[tuple[str
         else:
             value = field.get_default()
         columns.append(field.column)
-        params.append(field.get_db_prep_save(value, connection))
+        params.append(field.get_db_prep_save(value, db))
     return tuple(columns), params
 
 
@@ -209,9 +231,10 @@ def insert(model: type[Model], values: dict[str, Any]) -> Any:
 
 def _inserted(model: type[Model], columns: tuple[str, ...], params: list) -> Any:
     """Run the INSERT of one row; return the primary key the database gave it."""
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(model, columns, connection.vendor), params)
-        if connection.features.can_return_columns_from_insert:
+    db = _db()
+    with db.cursor() as cursor:
+        cursor.execute(_insert_sql(model, columns, db.vendor), params)
+        if db.features.can_return_columns_from_insert:
             return cursor.fetchone()[0]
         return cursor.lastrowid
 
@@ -225,10 +248,10 @@ def create(model: type[Model], **values: Any) -> Model:
     instance = model(**values)
     fields = [field for field in model._meta.concrete_fields
               if not (field.primary_key and getattr(instance, field.attname) is None)]
-    params = [field.get_db_prep_save(field.pre_save(instance, True), connection)
-              for field in fields]
+    db = _db()
+    params = [field.get_db_prep_save(field.pre_save(instance, True), db) for field in fields]
     pk = _inserted(model, tuple(field.column for field in fields), params)
     if model._meta.pk not in fields:  # the database chose it
         setattr(instance, model._meta.pk.attname, pk)
-    instance._state.adding, instance._state.db = False, connection.alias
+    instance._state.adding, instance._state.db = False, db.alias
     return instance

@@ -79,8 +79,9 @@ def _step_id(submission, step) -> str:
 
 def build_events(
     request, kind: str, *, submission=None, procedure=None, step=None, fields=None, ending: str = ""
-) -> list[JourneyEvent]:
-    """Return the rows one call of the flow stands for (none for a POST re-showing a page)."""
+) -> list[dict]:
+    """Return the rows (field values of `JourneyEvent`; defaults for the rest) one call of
+    the flow stands for: none for a POST re-showing a page."""
     kind = JourneyKind(kind)
     if kind in _GET_ONLY and request.method != "GET":
         return []
@@ -88,11 +89,12 @@ def build_events(
     if device == BOT and submission is None:
         return []
     now = timezone.now()
-    base = {"at": now, "month": timezone.localdate(now).replace(day=1), "device": device}
+    month = timezone.localdate(now, timezone.get_default_timezone()).replace(day=1)
+    base = {"at": now, "month": month, "device": device, "kind": kind}
     if submission is None:
         if procedure is not None:
             base.update(procedure_id=procedure.pk, organisation_id=procedure.organisation_id)
-        return [JourneyEvent(kind=kind, **base)]
+        return [base]
     base.update(
         procedure_id=_procedure_id(submission),
         organisation_id=submission.organisation_id,
@@ -100,34 +102,29 @@ def build_events(
         step=_step_id(submission, step),
     )
     if kind == JourneyKind.STEP_ERROR:
-        return [
-            JourneyEvent(kind=kind, field=str(f)[:80], **base)
-            for f in list(fields or ())[:MAX_FIELD_ERRORS]
-        ]
-    event = JourneyEvent(kind=kind, **base)
+        return [{**base, "field": str(f)[:80]} for f in list(fields or ())[:MAX_FIELD_ERRORS]]
+    event = dict(base)
     if kind == JourneyKind.STEP_COMPLETED and isinstance(step, int):
-        event.first = step >= submission.step  # called before the bookmark moves on
+        event["first"] = step >= submission.step  # called before the bookmark moves on
     if kind in (JourneyKind.SUBMITTED, JourneyKind.ENDED):
-        event.ending = (
+        event["ending"] = (
             Ending.SUBMITTED if kind == JourneyKind.SUBMITTED else (ending or Ending.NOT_ELIGIBLE)
         )
-        event.seconds = max(0, int((now - submission.created_at).total_seconds()))
+        event["seconds"] = max(0, int((now - submission.created_at).total_seconds()))
     events = [event]
     if kind == JourneyKind.STEP_SHOWN and now - submission.updated_at > RESUME_GAP:
-        events.append(JourneyEvent(kind=JourneyKind.RESUMED, **base))
+        events.append({**base, "kind": JourneyKind.RESUMED})
     return events
 
 
 def record(request, kind: str, **details) -> None:
-    """Write the events of one call in one insert; log, never raise, if that fails."""
+    """Write the events of one call; log, never raise, if that fails."""
     try:
         events = build_events(request, kind, **details)
         # On every page of the flow: one INSERT without the ORM (several in one transaction).
         with transaction.atomic() if len(events) > 1 else nullcontext():
             for event in events:
-                rows.insert(JourneyEvent, {field.attname: getattr(event, field.attname)
-                                           for field in JourneyEvent._meta.concrete_fields
-                                           if not field.primary_key})
+                rows.insert(JourneyEvent, event)
         if events:
             schedule_rollup()
     except Exception:  # analytics must never break a resident's page
