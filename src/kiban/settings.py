@@ -119,6 +119,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 else:
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("KIBAN_TEST_DATABASE", None)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+            "KIBAN_PG_PREPARED_STATEMENTS", True):
+        # Parameters bound by the server, and a statement run a few times on a connection
+        # prepared: PostgreSQL then parses and plans it once instead of on every page (half
+        # its CPU in the bench, docs/performance.md). Off for a pooler that cannot keep
+        # prepared statements (PgBouncer before 1.21 in transaction mode).
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "identity.User"
