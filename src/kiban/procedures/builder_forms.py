@@ -14,7 +14,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kiban.procedures import condition_editor
+from kiban.procedures import builder, condition_editor
 from kiban.procedures.builder import LANGUAGES, languages_of
 from kiban.procedures.condition_editor import OPERATORS, Clause, Source
 from kiban.procedures.field_types import field_types
@@ -47,7 +47,7 @@ CODE = RegexValidator(
     gettext_lazy("Use lowercase letters, digits and hyphens, like child-allowance."),
 )
 IDENTIFIER = RegexValidator(
-    r"^[a-z][a-z0-9_]{0,62}$",
+    builder.IDENTIFIER,
     gettext_lazy("Start with a lowercase letter; use only a-z, 0-9 and _."),
 )
 CHOICE_VALUE = RegexValidator(

@@ -3,7 +3,6 @@
 import hashlib
 import json
 import logging
-import re
 from functools import cache
 from typing import Any
 
@@ -16,6 +15,7 @@ from kiban.db import rows
 from kiban.events.services import event_emit
 from kiban.jp.check_character import reference_with_check
 from kiban.procedures import forms as procedure_forms
+from kiban.procedures.builder import IDENTIFIER
 from kiban.procedures.field_types import field_types
 from kiban.registry import selectors as registry_selectors
 from kiban.registry import services as registry_services
@@ -141,8 +141,6 @@ def _store_uploads(submission: Submission, values: dict) -> dict:
 
 
 _DRAFT = rows.Columns(Submission, "s")
-#: Answer keys that may stand in a JSON path as they are (field ids, procedure.schema.json).
-_PLAIN_KEY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
 def draft_save_step(
@@ -156,8 +154,10 @@ def draft_save_step(
     files stores them first, with the draft locked.
     """
     uploads = any(getattr(value, "uploaded_file", None) is not None for value in values.values())
+    # Field ids (IDENTIFIER) stand in a JSON path as they are; RETURNING on UPDATE comes with
+    # RETURNING on INSERT (SQLite 3.35).
     if uploads or not connection.features.can_return_columns_from_insert or not all(
-            _PLAIN_KEY.match(key) for key in values):
+            IDENTIFIER.match(key) for key in values):
         return _draft_save_locked(submission, values, next_step)
     found = rows.select(_step_save_sql(connection.vendor, tuple(values)), [
         *_merged_answers_params(values), next_step,
